@@ -1,0 +1,44 @@
+# Quick start: `make run` serves the app, `make test` runs every test. Both create .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+export PYTHONPATH := $(CURDIR)/src
+
+.PHONY: run test test-fast lint validate bench geo clean
+
+$(BIN)/.installed-run: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.installed-dev: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(BIN)/.installed-run
+
+run: $(BIN)/.installed-run
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+test: $(BIN)/.installed-dev
+	$(BIN)/python -m pytest
+
+test-fast: $(BIN)/.installed-dev  ## everything but the browser tests
+	$(BIN)/python -m pytest -m "not browser"
+
+lint: $(BIN)/.installed-dev
+	$(BIN)/ruff check .
+
+validate: $(BIN)/.installed-run
+	$(BIN)/python -m dashboard validate
+
+bench: $(BIN)/.installed-dev
+	$(BIN)/python scripts/bench_geo.py
+	$(BIN)/python scripts/bench_filters.py
+
+geo: $(BIN)/.installed-dev  ## rebuild data/geo (needs npm and the package registries)
+	$(BIN)/python scripts/build_geo.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .cache

@@ -1,0 +1,44 @@
+"""Explore: every filtered event in tables, one event in detail, and citable CSV downloads."""
+
+from datetime import date
+from functools import partial
+
+import streamlit as st
+
+from dashboard import export, schema, ui
+
+data, filters, events = ui.page_start("Explore")
+st.caption(ui.filter_summary(filters, len(events), len(data.events)))
+
+if filters.event:
+    match = data.events[data.events["event_id"] == filters.event]
+    with st.container(border=True):
+        if match.empty:
+            st.warning(f"No event {filters.event} in the data (it may have been rejected by "
+                       "validation, see the notice above).")
+        else:
+            ui.event_detail(match.iloc[0])
+        st.button("Close event", icon=":material/close:", on_click=ui.open_event, args=("",))
+
+LEAD = ["event_id", "date", "end_date", "title", "place", "admin1"]
+TAIL = ["actor", "verification", "source_url"]
+tabs = st.tabs(["All"] + list(schema.KIND_LABELS.values()))
+for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
+    rows = events if kind is None else events[events["kind"] == kind]
+    own = [] if kind is None else [f.name for f in schema.KINDS[kind].fields
+                                   if not f.name.startswith("destination_l")]
+    columns = LEAD + (["kind"] if kind is None else own) + TAIL
+    if "distance_km" in rows:
+        columns.append("distance_km")
+    with tab:
+        name = "events" if kind is None else schema.KINDS[kind].file.removesuffix(".csv")
+        st.write(f"{len(rows):,} {name}. Select a row to open it.")
+        key = f"table_{kind or 'all'}"
+        st.dataframe(rows[columns], hide_index=True, width="stretch",
+                     column_config=ui.event_table_config(), selection_mode="single-row",
+                     key=key, on_select=partial(ui.open_selected, key, rows["event_id"].tolist()))
+        ui.download_button(rows, f"icc-ukraine-{name}.csv", key=f"download_{kind or 'all'}")
+
+st.subheader("Cite this view")
+st.code(export.citation(ui.view_url("explore", filters.without_event()), ui.data_version(),
+                        date.today(), len(events)), language=None, wrap_lines=True)

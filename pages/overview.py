@@ -1,0 +1,35 @@
+"""Overview: what the filtered record holds, on one screen."""
+
+import streamlit as st
+
+from dashboard import charts, schema, ui
+
+data, filters, events = ui.page_start(
+    "ICC Ukraine events",
+    "Sourced record of strikes on civilians, deportations of children, visits and statements "
+    "in the International Criminal Court's investigation of Russia's war against Ukraine.")
+st.markdown(ui.plain(ui.filter_summary(filters, len(events), len(data.events))))
+
+columns = st.columns(len(schema.KINDS) + 3)
+for column, (kind, label) in zip(columns, schema.KIND_LABELS.items(), strict=False):
+    column.metric(label, f"{(events['kind'] == kind).sum():,}")
+strikes = events[events["kind"] == "strike"]
+columns[-3].metric("Killed in strikes", ui.metric_number(strikes["killed"].sum(min_count=1)),
+                   help="Sum of the latest official figures; strikes with no figure count as 0.")
+columns[-2].metric("Injured in strikes", ui.metric_number(strikes["injured"].sum(min_count=1)))
+columns[-1].metric("Children (deportation events)",
+                   ui.metric_number(events["children"].sum(min_count=1)),
+                   help="Sum of children named per event; events can overlap, so this is not a "
+                        "count of distinct children.")
+
+if events.empty:
+    st.info("No events match these filters. Clear some filters in the sidebar.")
+else:
+    st.subheader("Timeline")
+    st.plotly_chart(charts.lanes_figure(events), width="stretch", key="lanes")
+    st.subheader("Latest events")
+    latest = events.sort_values("date", ascending=False).head(10)
+    st.dataframe(latest[["event_id", "date", "kind", "title", "place", "source_url"]],
+                 hide_index=True, width="stretch", column_config=ui.event_table_config())
+    st.page_link("pages/explore.py", label="Explore every event and download CSV",
+                 icon=":material/table:", query_params=filters.to_query_params())

@@ -1,0 +1,1 @@
+"""Sourced event tables and dashboard logic for the ICC's Ukraine investigation."""

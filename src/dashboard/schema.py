@@ -1,0 +1,160 @@
+"""The event tables' columns, allowed values, kinds and colours, declared once.
+
+Validation, loading, filtering, charts, exports and the About page's data dictionary all read
+these declarations, so a new column or a new allowed value is a single edit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+HTTPS_URL = r"https://[^\s;\"'<>]+"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an event table.
+
+    Attributes:
+        name: Column header in the CSV.
+        dtype: ``text``, ``date``, ``int`` (non-negative count), ``float``, ``url`` or ``urls``.
+        description: One line for the data dictionary.
+        required: Whether an empty cell is an error.
+        allowed: Closed vocabulary, when there is one.
+        bounds: Inclusive numeric range for ``float`` columns.
+    """
+
+    name: str
+    dtype: str
+    description: str
+    required: bool = False
+    allowed: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One event table: its file, id prefix, label, colour and own columns."""
+
+    name: str
+    file: str
+    prefix: str
+    label: str
+    colour: str
+    fields: tuple[Field, ...]
+
+
+DATE_PRECISIONS = ("day", "week", "month", "year")
+GEO_PRECISIONS = ("exact", "settlement", "admin1", "country")
+VERIFICATIONS = ("confirmed", "reported", "disputed")
+
+COMMON_FIELDS: tuple[Field, ...] = (
+    Field("event_id", "text", "Stable id, unique across tables (STR-0001, DEP-0001, ...)", True),
+    Field("date", "date", "Day the event happened (ISO 8601)", True),
+    Field("end_date", "date", "Last day of a multi-day event; empty for one-day events"),
+    Field("date_precision", "text", "How exactly the date is known", True, DATE_PRECISIONS),
+    Field("title", "text", "One line, in the curators' own words", True),
+    Field("description", "text", "Plain-text summary in the curators' own words", True),
+    Field("place", "text", "Settlement in English (Ukrainian national transliteration)", True),
+    Field("place_uk", "text", "Settlement in Ukrainian", True),
+    Field("admin1_code", "text", "ISO 3166-2 code of the oblast; empty outside Ukraine"),
+    Field("admin1", "text", "English name of the oblast; empty outside Ukraine"),
+    Field("country", "text", "ISO 3166-1 alpha-2 code; Crimea and Sevastopol are UA", True),
+    Field("lat", "float", "Latitude, WGS84 decimal degrees", True, bounds=(-90.0, 90.0)),
+    Field("lon", "float", "Longitude, WGS84 decimal degrees", True, bounds=(-180.0, 180.0)),
+    Field("geo_precision", "text", "How exactly the point is known", True, GEO_PRECISIONS),
+    Field("actor", "text", "Who acted: armed force, person or institution", True),
+    Field("source_name", "text", "Publisher of the primary source", True),
+    Field("source_url", "url", "Address of the primary source page (https)", True),
+    Field("source_date", "date", "Publication date of the primary source, when shown"),
+    Field("other_sources", "urls", "Further independent sources, ';'-separated https URLs"),
+    Field("verification", "text", "confirmed: 2+ independent sources or an official record; "
+          "reported: one source; disputed: sources conflict", True, VERIFICATIONS),
+    Field("tags", "text", "';'-separated keywords"),
+)
+
+STRIKE_TARGETS = (
+    "residential", "energy", "medical", "education", "transport",
+    "commercial", "cultural", "government", "water", "other",
+)
+DEPORTATION_TYPES = ("removal", "camp", "adoption", "citizenship", "return")
+STATEMENT_TYPES = ("announcement", "warrant", "accusation", "denial", "rejection", "report")
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind("strike", "strikes.csv", "STR", "Strikes", "#D55E00", (
+            Field("target_type", "text", "What was hit", True, STRIKE_TARGETS),
+            Field("weapon", "text", "Weapon as reported; empty when not reported"),
+            Field("killed", "int", "People killed (latest official figure); empty when unknown"),
+            Field("injured", "int", "People injured (latest official figure); empty when unknown"),
+        )),
+        Kind("deportation", "deportations.csv", "DEP", "Deportations", "#0072B2", (
+            Field("deportation_type", "text", "What happened to the children", True,
+                  DEPORTATION_TYPES),
+            Field("children", "int", "Children concerned (best sourced estimate); empty if none"),
+            Field("facility", "text", "Institution the children were taken from, when named"),
+            Field("destination", "text", "Where the children were taken, when known"),
+            Field("destination_country", "text", "ISO 3166-1 alpha-2 code of the destination"),
+            Field("destination_lat", "float", "Latitude of the destination", bounds=(-90, 90)),
+            Field("destination_lon", "float", "Longitude of the destination",
+                  bounds=(-180, 180)),
+        )),
+        Kind("visit", "visits.csv", "VIS", "Visits", "#009E73", (
+            Field("visitor", "text", "Who visited", True),
+            Field("organisation", "text", "Institution the visitor represented"),
+            Field("purpose", "text", "Why, in the curators' words"),
+        )),
+        Kind("statement", "statements.csv", "STA", "Statements", "#CC79A7", (
+            Field("speaker", "text", "Person or body that spoke", True),
+            Field("organisation", "text", "Institution of the speaker"),
+            Field("statement_type", "text", "What kind of statement", True, STATEMENT_TYPES),
+            Field("quote", "text",
+                  "At most 30 words, exactly as said; only when a source quotes it"),
+        )),
+    )
+}
+
+KIND_COLOURS = {name: kind.colour for name, kind in KINDS.items()}
+KIND_LABELS = {name: kind.label for name, kind in KINDS.items()}
+QUOTE_MAX_WORDS = 30
+
+COMMON_COLUMNS = tuple(f.name for f in COMMON_FIELDS)
+
+
+def table_fields(kind: str) -> tuple[Field, ...]:
+    """Return every field of one table, common fields first.
+
+    >>> table_fields("visit")[-1].name
+    'purpose'
+    """
+    return COMMON_FIELDS + KINDS[kind].fields
+
+
+def table_columns(kind: str) -> tuple[str, ...]:
+    """Return the header of one table's CSV, in file order."""
+    return tuple(f.name for f in table_fields(kind))
+
+
+def unified_columns() -> tuple[str, ...]:
+    """Return the columns of the stacked frame and of exports: common, ``kind``, then each
+    kind's own columns in table order."""
+    own = tuple(f.name for kind in KINDS.values() for f in kind.fields)
+    return COMMON_COLUMNS + ("kind",) + tuple(dict.fromkeys(own))
+
+
+def all_fields() -> tuple[Field, ...]:
+    """Return each distinct field once (``organisation`` is shared by visits and statements)."""
+    seen: dict[str, Field] = {}
+    for kind in KINDS.values():
+        for field in table_fields(kind.name):
+            seen.setdefault(field.name, field)
+    return tuple(seen.values())
+
+
+# Text columns searched by the free-text filter.
+SEARCHABLE = (
+    "event_id", "title", "description", "place", "place_uk", "admin1", "actor", "tags",
+    "weapon", "facility", "destination", "visitor", "organisation", "speaker", "quote",
+)

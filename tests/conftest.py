@@ -1,0 +1,92 @@
+"""Shared fixtures: tiny, obviously synthetic event tables written to a temporary data folder."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from dashboard import schema
+from dashboard.tables import load_dataset
+
+# Synthetic rows for tests only (example.org sources); the shipped tables live in data/.
+COMMON = {
+    "end_date": "", "date_precision": "day", "description": "Synthetic test row.",
+    "admin1_code": "", "admin1": "", "country": "UA", "geo_precision": "settlement",
+    "actor": "Test actor", "source_name": "Example", "source_date": "",
+    "other_sources": "", "verification": "reported", "tags": "test",
+}
+
+SAMPLE_ROWS: dict[str, list[dict[str, str]]] = {
+    "strike": [
+        {"event_id": "STR-0001", "date": "2023-01-14", "title": "Test strike in Dnipro",
+         "place": "Dnipro", "place_uk": "Дніпро", "admin1_code": "UA-12",
+         "admin1": "Dnipropetrovsk Oblast", "lat": "48.4666", "lon": "35.0407",
+         "source_url": "https://example.org/dnipro", "target_type": "residential",
+         "weapon": "Kh-22 missile", "killed": "46", "injured": "80"},
+        {"event_id": "STR-0002", "date": "2022-10-10", "title": "Test strike in Kyiv",
+         "place": "Kyiv", "place_uk": "Київ", "admin1_code": "UA-30", "admin1": "Kyiv",
+         "lat": "50.4547", "lon": "30.5238", "source_url": "https://example.org/kyiv",
+         "target_type": "energy", "weapon": "", "killed": "", "injured": "5",
+         "tags": "energy;mass-attack"},
+        {"event_id": "STR-0003", "date": "2022-04-08", "title": "Test strike at a station",
+         "place": "Kramatorsk", "place_uk": "Краматорськ", "admin1_code": "UA-14",
+         "admin1": "Donetsk Oblast", "lat": "48.7230", "lon": "37.5563",
+         "source_url": "https://example.org/kramatorsk", "target_type": "transport",
+         "weapon": "=HYPERLINK(\"https://evil.example\")", "killed": "61", "injured": "121"},
+    ],
+    "deportation": [
+        {"event_id": "DEP-0001", "date": "2022-11-01", "end_date": "2022-11-05",
+         "title": "Test removal from Kherson", "place": "Kherson", "place_uk": "Херсон",
+         "admin1_code": "UA-65", "admin1": "Kherson Oblast", "lat": "46.6354",
+         "lon": "32.6169", "source_url": "https://example.org/kherson",
+         "deportation_type": "removal", "children": "48", "facility": "Test children's home",
+         "destination": "Skadovsk", "destination_country": "UA", "destination_lat": "46.1167",
+         "destination_lon": "32.9167"},
+    ],
+    "visit": [
+        {"event_id": "VIS-0001", "date": "2022-04-13", "title": "Test visit to Bucha",
+         "place": "Bucha", "place_uk": "Буча", "admin1_code": "UA-32", "admin1": "Kyiv Oblast",
+         "lat": "50.5436", "lon": "30.2120", "source_url": "https://example.org/bucha",
+         "visitor": "Karim Khan", "organisation": "ICC", "purpose": "Crime scene visit"},
+    ],
+    "statement": [
+        {"event_id": "STA-0001", "date": "2023-03-17", "title": "Test arrest warrants",
+         "place": "The Hague", "place_uk": "Гаага", "country": "NL", "lat": "52.0767",
+         "lon": "4.2986", "source_url": "https://example.org/warrant",
+         "speaker": "Pre-Trial Chamber II", "organisation": "ICC",
+         "statement_type": "warrant", "quote": "", "tags": "warrant;milestone"},
+        {"event_id": "STA-0002", "date": "2023-03-14", "title": "Test rejection",
+         "place": "Moscow", "place_uk": "Москва", "country": "RU", "lat": "55.7522",
+         "lon": "37.6156", "source_url": "https://example.org/peskov",
+         "speaker": "Dmitry Peskov", "organisation": "Kremlin", "statement_type": "rejection",
+         "quote": "We do not recognise this court"},
+    ],
+}
+
+
+def write_tables(folder: Path, rows: dict[str, list[dict[str, str]]] | None = None) -> Path:
+    """Write the four tables (``rows`` per kind, default the samples) as CSV into ``folder``."""
+    rows = SAMPLE_ROWS if rows is None else rows
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, kind in schema.KINDS.items():
+        columns = schema.table_columns(name)
+        with (folder / kind.file).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+            writer.writeheader()
+            for row in rows.get(name, []):
+                writer.writerow({c: {**COMMON, **row}.get(c, "") for c in columns})
+    return folder
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data folder holding the synthetic sample tables."""
+    return write_tables(tmp_path / "data")
+
+
+@pytest.fixture
+def events(data_dir: Path):
+    """The unified frame of the sample tables."""
+    return load_dataset(data_dir).events

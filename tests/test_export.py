@@ -1,0 +1,75 @@
+"""Tests for CSV extracts and citations."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from dashboard import schema
+from dashboard.export import citation, export_columns, neutralise, to_csv_bytes
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("=1+1", "'=1+1"),
+    ("+33 1", "'+33 1"),
+    ("-2", "'-2"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tcmd", "'\tcmd"),
+    ("\rcmd", "'\rcmd"),
+    ("Kyiv", "Kyiv"),
+    ("", ""),
+    (12, 12),
+])
+def test_neutralise_prefixes_formula_starts(value, expected):
+    """Test that only cells a spreadsheet would evaluate get an apostrophe."""
+    assert neutralise(value) == expected
+
+
+def test_csv_holds_every_row_and_neutralised_text(events):
+    """Test that the extract has one line per event and no live formula."""
+    frame = pd.read_csv(io.BytesIO(to_csv_bytes(events)), dtype=str, keep_default_na=False)
+    assert sorted(frame["event_id"]) == sorted(events["event_id"])
+    weapon = frame.set_index("event_id").loc["STR-0003", "weapon"]
+    assert weapon.startswith("'=HYPERLINK")
+
+
+def test_csv_columns_are_common_kind_then_kind_specific(events):
+    """Test that exports use the schema's unified column order."""
+    header = to_csv_bytes(events).decode().splitlines()[0].split(",")
+    assert header == list(schema.unified_columns())
+    assert header[: len(schema.COMMON_COLUMNS) + 1] == [*schema.COMMON_COLUMNS, "kind"]
+    assert {"target_type", "children", "visitor", "quote", "destination_lon"} <= set(header)
+
+
+def test_csv_dates_are_iso_and_counts_whole(events):
+    """Test that dates come out as YYYY-MM-DD and integer counts without '.0'."""
+    frame = pd.read_csv(io.BytesIO(to_csv_bytes(events)), dtype=str, keep_default_na=False)
+    row = frame.set_index("event_id").loc["STR-0001"]
+    assert row["date"] == "2023-01-14" and row["killed"] == "46"
+    assert frame.set_index("event_id").loc["STR-0002", "killed"] == ""
+
+
+def test_distance_column_is_exported_last_when_present(events):
+    """Test that a near-filtered frame exports its distances."""
+    with_distance = events.assign(distance_km=1.5)
+    assert export_columns(with_distance)[-1] == "distance_km"
+    assert "distance_km" not in export_columns(events)
+
+
+def test_empty_selection_exports_a_header_only():
+    """Test that no rows still gives a valid CSV with the full header."""
+    empty = pd.DataFrame(columns=list(schema.unified_columns()))
+    empty["date"] = pd.to_datetime(empty["date"])
+    empty["end_date"] = pd.to_datetime(empty["end_date"])
+    empty["source_date"] = pd.to_datetime(empty["source_date"])
+    assert to_csv_bytes(empty).decode().strip().split(",")[0] == "event_id"
+
+
+def test_citation_names_view_version_date_and_count():
+    """Test that a citation carries everything needed to find the same rows again."""
+    text = citation("https://host/explore?kind=strike", "abc123", date(2026, 1, 2), 1)
+    assert "https://host/explore?kind=strike" in text and "abc123" in text
+    assert "2026-01-02" in text and "1 event," in text

@@ -1,0 +1,123 @@
+"""Page tests with Streamlit's AppTest: every page runs, filters apply, URLs are honoured."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import config
+
+PAGES = ["pages/overview.py", "pages/event_map.py", "pages/timeline.py", "pages/explore.py",
+         "pages/about.py"]
+
+
+@pytest.fixture
+def app(monkeypatch, data_dir):
+    """Return a factory of AppTests over the synthetic tables, with URL parameters set."""
+    monkeypatch.setattr(config, "DATA_DIR", data_dir)
+
+    def make(page: str | None = None, **params: str | list[str]) -> AppTest:
+        at = AppTest.from_file("app.py", default_timeout=60)
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()
+        if page:
+            at.switch_page(page)
+            at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return make
+
+
+def _ids(at: AppTest, index: int = 0) -> list[str]:
+    return sorted(at.dataframe[index].value["event_id"])
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_shipped_data(page, monkeypatch):
+    """Test that each page renders the real tables without an exception."""
+    at = AppTest.from_file("app.py", default_timeout=60)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value
+
+
+def test_explore_deep_link_filters_the_table(app):
+    """Test that /explore?start=..&end=..&kind=strike shows only the matching rows."""
+    at = app("pages/explore.py", start="2023-01-10", end="2023-01-20", kind="strike")
+    assert _ids(at) == ["STR-0001"]
+    assert not at.warning
+
+
+def test_filters_are_mirrored_back_to_the_url(app):
+    """Test that the parsed filters are written to the URL in canonical form."""
+    at = app("pages/explore.py", kind=["Strikes", "visit"], oblast="Kyiv Oblast")
+    assert at.query_params["kind"] == ["strike", "visit"]
+    assert at.query_params["oblast"] == ["UA-32"]
+    assert _ids(at) == ["VIS-0001"]
+
+
+@pytest.mark.parametrize(("params", "ignored"), [
+    ({"start": "yesterday"}, "start"),
+    ({"kind": "rumour"}, "kind"),
+    ({"oblast": "UA-99"}, "oblast"),
+    ({"radius_km": "-5", "near": "Bucha"}, "radius_km"),
+    ({"near": "Atlantis"}, "near"),
+    ({"event": "<script>"}, "event"),
+])
+def test_garbage_in_url_falls_back_with_a_notice(app, params, ignored):
+    """Test that a bad URL value is reported on the page and the view still renders."""
+    at = app("pages/explore.py", **params)
+    assert any(f"Ignored {ignored}=" in w.value for w in at.warning)
+    assert len(at.dataframe[0].value) >= 1
+
+
+def test_event_link_opens_the_detail_view(app):
+    """Test that ?event= opens that event with its source as a link."""
+    at = app("pages/explore.py", event="STR-0001")
+    text = " ".join(m.value for m in at.markdown)
+    assert "https://example.org/dnipro" in text
+    assert at.subheader[0].value.startswith("Test strike in Dnipro")
+
+
+def test_unknown_event_is_reported(app):
+    """Test that a well-formed but unknown event id gives a message, not a traceback."""
+    at = app("pages/explore.py", event="STR-9999")
+    assert any("No event STR-9999" in w.value for w in at.warning)
+
+
+def test_near_bucha_keeps_only_events_within_the_radius(app):
+    """Test that ?near=Bucha&radius_km=30 keeps Bucha and drops distant places."""
+    at = app("pages/explore.py", near="Bucha", radius_km="30")
+    assert _ids(at) == ["VIS-0001"]
+    assert "distance_km" in at.dataframe[0].value.columns
+
+
+def test_overview_totals_follow_the_filters(app):
+    """Test that the overview's figures are computed over the filtered rows."""
+    at = app(None, kind="strike")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Strikes"] == "3" and metrics["Visits"] == "0"
+    assert metrics["Killed in strikes"] == "107"
+
+
+def test_invalid_rows_are_announced(app, data_dir):
+    """Test that rejected rows are counted in a notice instead of crashing the page."""
+    path = data_dir / "strikes.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2023-01-14", "2023-13-14"),
+                    encoding="utf-8")
+    at = app("pages/explore.py")
+    assert any("1 invalid event row" in e.label for e in at.expander)
+    assert "STR-0001" not in _ids(at)
+
+
+def test_map_page_offers_choropleth(app):
+    """Test that switching the map to oblast shading draws the choropleth without error."""
+    at = app("pages/event_map.py")
+    at.segmented_control(key="map_mode").set_value("Oblast shading").run()
+    assert not at.exception
+    at.radio(key="map_metric").set_value("killed").run()
+    assert not at.exception
