@@ -51,15 +51,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     """Serve the app on the shipped data; yield its base URL."""
     port = _free_port()
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log = log_path.open("wb")
     env = {**os.environ, "PYTHONPATH": str(config.ROOT / "src")}
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=config.ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=config.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -71,10 +73,12 @@ def server():
             time.sleep(0.5)
     else:
         process.kill()
-        pytest.fail("streamlit did not start: " + process.stdout.read().decode()[-2000:])
+        log.close()
+        pytest.fail("streamlit did not start: " + log_path.read_text()[-2000:])
     yield base
     process.terminate()
     process.wait(timeout=20)
+    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -145,13 +149,18 @@ def test_explore_link_downloads_exactly_the_filtered_rows(server, page):
     assert "kind=strike" in page.url and "start=2023-01-10" in page.url
 
 
-def _painted_pixels(png: bytes, colour: tuple[int, int, int], tolerance: int = 40) -> int:
+def _pixels(png: bytes):
+    import numpy as np
     from PIL import Image
 
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    r0, g0, b0 = colour
-    return sum(1 for r, g, b in image.getdata()
-               if abs(r - r0) < tolerance and abs(g - g0) < tolerance and abs(b - b0) < tolerance)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def _painted_pixels(png: bytes, colour: tuple[int, int, int], tolerance: int = 40) -> int:
+    """Count pixels within ``tolerance`` of ``colour`` on every channel."""
+    import numpy as np
+
+    return int((np.abs(_pixels(png) - np.array(colour)) < tolerance).all(axis=2).sum())
 
 
 def test_map_draws_ukraine_and_points_offline(server, page):
@@ -163,7 +172,7 @@ def test_map_draws_ukraine_and_points_offline(server, page):
     png = plot.screenshot()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "map.png").write_bytes(png)
-    assert _painted_pixels(png, (235, 232, 220), 8) > 20_000, "oblast fill not drawn"
+    assert _painted_pixels(png, (243, 241, 234), 4) > 50_000, "oblast fill not drawn"
     assert _painted_pixels(png, (213, 94, 0), 30) > 200, "strike markers not drawn"
     assert exceptions(page) == []
 
@@ -171,14 +180,12 @@ def test_map_draws_ukraine_and_points_offline(server, page):
 def test_choropleth_draws_offline(server, page):
     """Test that the oblast shading paints Ukraine with no network."""
     open_app(page, f"{server}/map")
-    page.get_by_role("button", name="Oblast shading").click()
+    page.get_by_text("Oblast shading", exact=True).click()
     page.wait_for_timeout(3000)
     png = page.locator(".js-plotly-plot").first.screenshot()
     (SCREENSHOTS / "choropleth.png").write_bytes(png)
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    reddish = sum(1 for r, g, b in image.getdata() if r > 180 and g < 200 and b < 170)
+    rgb = _pixels(png)
+    reddish = int(((rgb[..., 0] > 180) & (rgb[..., 1] < 200) & (rgb[..., 2] < 170)).sum())
     assert reddish > 20_000, "oblasts not shaded"
     assert exceptions(page) == []
 

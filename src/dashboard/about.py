@@ -51,6 +51,7 @@ def coverage(events: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     table = pd.crosstab(events["kind"].astype(str).map(schema.KIND_LABELS),
                         events["date"].dt.year, margins=True, margins_name="Total")
+    table.columns = table.columns.astype(str)
     table.index.name, table.columns.name = "kind", "year"
     return table
 

@@ -148,13 +148,18 @@ def _outline_layers(geojson: dict) -> list[dict]:
     ]
 
 
-def zoom_for_radius(radius_km: float) -> float:
-    """Return a map zoom at which a circle of ``radius_km`` fills most of a 600 px map.
+def zoom_for_radius(radius_km: float, lat: float = UKRAINE_CENTER["lat"],
+                    height_px: int = 600) -> float:
+    """Return the map zoom at which a circle of ``radius_km`` spans ~80% of the map's height.
 
-    >>> round(zoom_for_radius(30), 1)
-    8.2
+    At zoom z the world is 512 * 2**z pixels wide (MapLibre tiles), shrunk by cos(latitude).
+
+    >>> round(zoom_for_radius(30, lat=50.5), 1)
+    8.6
     """
-    return float(np.clip(math.log2(40075 / (radius_km * 4.5)) - 0.5, 3, 14))
+    metres_per_px = 0.8 * height_px / (2 * radius_km * 1000)
+    world_px = 40_075_016.7 * math.cos(math.radians(lat)) * metres_per_px
+    return float(np.clip(math.log2(world_px / 512), 3, 14))
 
 
 def map_figure(events: pd.DataFrame, oblasts: dict, near: tuple[str, float, float] | None = None,
@@ -190,7 +195,7 @@ def map_figure(events: pd.DataFrame, oblasts: dict, near: tuple[str, float, floa
         fig.add_trace(go.Scattermap(lat=[lat], lon=[lon], mode="markers+text", name=name,
                                     text=[name], textposition="top right",
                                     marker={"size": 10, "color": "#222"}, hoverinfo="skip"))
-        center, zoom = {"lat": lat, "lon": lon}, zoom_for_radius(radius_km)
+        center, zoom = {"lat": lat, "lon": lon}, zoom_for_radius(radius_km, lat)
     fig.update_layout(map={"style": MAP_STYLE, "center": center, "zoom": zoom,
                            "layers": _outline_layers(oblasts)},
                       margin={"t": 0, "b": 0, "l": 0, "r": 0}, height=600,
@@ -245,12 +250,9 @@ def choropleth_figure(summary: pd.DataFrame, oblasts: dict, metric: str = "event
 
 
 def legal_milestones(events: pd.DataFrame) -> pd.DataFrame:
-    """Statements that mark the ICC case's course: warrants and rows tagged ``milestone``.
-
-    Arrest warrants on one day (Putin and Lvova-Belova) share a single mark.
-    """
+    """Statements tagged ``milestone``: the steps of the ICC's Ukraine case (declarations,
+    investigation, warrants, membership). Marks on one day share a single line."""
     statements = events[events["kind"] == "statement"]
     tags = statements["tags"].fillna("").str.split(";")
-    marked = statements[(statements["statement_type"] == "warrant")
-                        | tags.map(lambda t: "milestone" in t)]
+    marked = statements[tags.map(lambda t: "milestone" in t)]
     return marked.sort_values("date").drop_duplicates("date")[["date", "title", "event_id"]]

@@ -94,8 +94,18 @@ def geocode(args: argparse.Namespace) -> int:
         print(f"No place called {args.name!r} in the gazetteer"
               + ("" if args.online else " (add --online to ask Nominatim)"), file=sys.stderr)
         return 1
-    print(json.dumps(place.as_dict(), ensure_ascii=False))
+    print(json.dumps(place_json(place), ensure_ascii=False))
     return 0
+
+
+def place_json(place: geo.Place) -> dict:
+    """Return the JSON form of a geocoded place; ``alternatives`` only when ambiguous."""
+    answer = {"name": place.name, "lat": round(place.lat, 5), "lon": round(place.lon, 5),
+              "admin1_code": place.admin1_code, "admin1": place.admin1,
+              "country": place.country, "source": place.source, "match": place.match}
+    if place.alternatives:
+        answer["alternatives"] = [alternative._asdict() for alternative in place.alternatives]
+    return answer
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -67,9 +67,8 @@ class Filters:
         place = self.near_place()
         if place is None:
             return kept.copy()
-        distance = geo.distances_km(kept["lat"], kept["lon"], place.lat, place.lon)
-        kept = kept.assign(distance_km=distance.round(1))
-        return kept.loc[kept["distance_km"] <= self.radius_km]
+        inside = geo.within_radius(kept, place.lat, place.lon, self.radius_km)
+        return geo.with_distance_km(kept.loc[inside], place.lat, place.lon)
 
     def to_query_params(self) -> dict[str, str | list[str]]:
         """Return the URL parameters that reproduce this view (defaults are left out)."""

@@ -95,7 +95,8 @@ def sidebar_filters() -> Filters:
                      on_change=_clear_notices,
                      help="Any spelling: Kiev, Київ, Artemivsk. Keeps events within the radius.")
         st.number_input("Radius (km)", key=WIDGETS["radius_km"], min_value=RADIUS_RANGE_KM[0],
-                        max_value=RADIUS_RANGE_KM[1], step=5.0, on_change=_clear_notices,
+                        max_value=RADIUS_RANGE_KM[1], step=5.0, format="%.0f",
+                        on_change=_clear_notices,
                         disabled=not state.get(WIDGETS["near"]))
     near = (state[WIDGETS["near"]] or "").strip()
     if near and geo.geocode(near) is None:
@@ -190,6 +191,11 @@ def event_table_config() -> dict:
         "source_url": st.column_config.LinkColumn("Source", validate=r"^https?://",
                                                   display_text=r"https?://(?:www\.)?([^/]+)"),
         "kind": st.column_config.TextColumn("Kind"),
+        "place": st.column_config.TextColumn("Place"),
+        "admin1": st.column_config.TextColumn("Oblast"),
+        "geo_precision": st.column_config.TextColumn("Located to"),
+        "actor": st.column_config.TextColumn("Actor"),
+        "verification": st.column_config.TextColumn("Verification"),
         "title": st.column_config.TextColumn("Title", width="large"),
         "distance_km": st.column_config.NumberColumn("Distance (km)", format="%.1f"),
         "killed": st.column_config.NumberColumn("Killed", format="%d"),
