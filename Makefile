@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: run test test-fast lint validate bench geo clean
+.PHONY: run test test-fast lint validate bench geo screenshots clean
 
 $(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,3 +42,6 @@ geo: $(BIN)/.installed-dev  ## rebuild data/geo (needs npm and the package regis
 
 clean:
 	rm -rf $(VENV) .pytest_cache .cache
+
+screenshots: $(BIN)/.installed-dev  ## refresh the README's pictures from the browser tests
+	DASHBOARD_SCREENSHOTS=$(CURDIR)/docs $(BIN)/python -m pytest -m browser -q

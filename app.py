@@ -9,7 +9,7 @@ st.set_page_config(page_title="ICC Ukraine events", page_icon=":material/balance
 
 page = st.navigation([
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/event_map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:",
             url_path="timeline"),
     st.Page("pages/explore.py", title="Explore", icon=":material/table:", url_path="explore"),

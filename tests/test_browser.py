@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          # No network but loopback: proves the map needs no tiles or CDN.
          "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
-SCREENSHOTS = Path(os.environ.get("DASHBOARD_SCREENSHOTS", config.ROOT / "docs"))
+# Screenshots go to a temporary folder unless DASHBOARD_SCREENSHOTS names one (`make screenshots`
+# refreshes the README's pictures in docs/).
+SCREENSHOTS_ENV = os.environ.get("DASHBOARD_SCREENSHOTS")
 PAGES = {"": "ICC Ukraine events", "map": "Map", "timeline": "Timeline", "explore": "Explore",
          "about": "About this record"}
 
@@ -50,35 +53,58 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def running_app(log_path: Path):
+    """Serve the app on the shipped data on a free port; yield its base URL."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(config.ROOT / "src")}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=config.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while not _healthy(base):
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("streamlit did not start: " + log_path.read_text()[-2000:])
+                time.sleep(0.5)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """Serve the app on the shipped data; yield its base URL."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    log = log_path.open("wb")
-    env = {**os.environ, "PYTHONPATH": str(config.ROOT / "src")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=config.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        log.close()
-        pytest.fail("streamlit did not start: " + log_path.read_text()[-2000:])
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    """One app server shared by the module's tests."""
+    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log") as base:
+        yield base
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A server no browser has visited yet, as after a restart: the next link is its first."""
+    with running_app(tmp_path / "server.log") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Folder the tests save their screenshots in."""
+    folder = Path(SCREENSHOTS_ENV) if SCREENSHOTS_ENV else tmp_path_factory.mktemp("shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture(scope="module")
@@ -116,15 +142,14 @@ def exceptions(page) -> list[str]:
 
 
 @pytest.mark.parametrize(("path", "title"), PAGES.items())
-def test_page_renders_without_exception(server, page, path, title):
+def test_page_renders_without_exception(server, page, shots, path, title):
     """Test that each page loads in Chromium, shows its title and no exception."""
     open_app(page, f"{server}/{path}")
     assert page.locator("h1").first.inner_text().startswith(title)
     assert exceptions(page) == []
     if path in {"", "timeline"}:
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{path or 'overview'}.png"), full_page=False)
+        page.screenshot(path=str(shots / f"{path or 'overview'}.png"), full_page=False)
 
 
 def _expected(query: dict) -> pd.DataFrame:
@@ -134,13 +159,18 @@ def _expected(query: dict) -> pd.DataFrame:
     return filters.apply(load_dataset(config.DATA_DIR).events)
 
 
-def test_explore_link_downloads_exactly_the_filtered_rows(server, page):
-    """Test that a filtered /explore link shows the right count and its CSV holds those rows."""
+def test_explore_link_downloads_exactly_the_filtered_rows(fresh_server, page, shots):
+    """Test that a filtered /explore link, as a server's first request, shows the right count
+    and its CSV holds exactly those rows (regression: a pages/ folder made Streamlit run the
+    page without the frame, ignoring the URL, streamlit/streamlit#10276)."""
+    server = fresh_server
     query = {"start": "2023-01-10", "end": "2023-01-20", "kind": "strike"}
     expected = _expected(query)
     assert len(expected) >= 1
     open_app(page, f"{server}/explore?start=2023-01-10&end=2023-01-20&kind=strike")
-    assert page.get_by_text(f"{len(expected):,} of ").first.is_visible()
+    total = len(load_dataset(config.DATA_DIR).events)
+    assert page.get_by_text(f"{len(expected):,} of {total:,} events").first.is_visible()
+    assert page.get_by_role("heading", name="Filters").is_visible()
     with page.expect_download() as info:
         page.get_by_role("button", name="Download CSV").first.click()
     frame = pd.read_csv(io.BytesIO(Path(info.value.path()).read_bytes()), dtype=str)
@@ -163,39 +193,64 @@ def _painted_pixels(png: bytes, colour: tuple[int, int, int], tolerance: int = 4
     return int((np.abs(_pixels(png) - np.array(colour)) < tolerance).all(axis=2).sum())
 
 
-def test_map_draws_ukraine_and_points_offline(server, page):
+def test_map_draws_ukraine_and_points_offline(server, page, shots):
     """Test that with no network the map paints oblast shapes and event markers."""
     open_app(page, f"{server}/map")
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for(timeout=30_000)
     page.wait_for_timeout(2500)
     png = plot.screenshot()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "map.png").write_bytes(png)
+    (shots / "map.png").write_bytes(png)
     assert _painted_pixels(png, (243, 241, 234), 4) > 50_000, "oblast fill not drawn"
     assert _painted_pixels(png, (213, 94, 0), 30) > 200, "strike markers not drawn"
     assert exceptions(page) == []
 
 
-def test_choropleth_draws_offline(server, page):
+def test_choropleth_draws_offline(server, page, shots):
     """Test that the oblast shading paints Ukraine with no network."""
     open_app(page, f"{server}/map")
     page.get_by_text("Oblast shading", exact=True).click()
     page.wait_for_timeout(3000)
     png = page.locator(".js-plotly-plot").first.screenshot()
-    (SCREENSHOTS / "choropleth.png").write_bytes(png)
+    (shots / "choropleth.png").write_bytes(png)
     rgb = _pixels(png)
     reddish = int(((rgb[..., 0] > 180) & (rgb[..., 1] < 200) & (rgb[..., 2] < 170)).sum())
     assert reddish > 20_000, "oblasts not shaded"
     assert exceptions(page) == []
 
 
-def test_near_link_shows_radius_on_map(server, page):
+def test_near_link_shows_radius_on_map(server, page, shots):
     """Test that /map?near=Bucha&radius_km=30 keeps its parameters and draws the ring."""
     open_app(page, f"{server}/map?near=Bucha&radius_km=30")
     assert "near=Bucha" in page.url
     page.wait_for_timeout(2500)
     png = page.locator(".js-plotly-plot").first.screenshot()
-    (SCREENSHOTS / "map-near-bucha.png").write_bytes(png)
+    (shots / "map-near-bucha.png").write_bytes(png)
     assert page.get_by_text("within 30 km of Bucha").first.is_visible()
+    assert exceptions(page) == []
+
+
+def test_box_selection_narrows_the_table_and_can_be_cleared(server, page, shots):
+    """Test that dragging a box over eastern Ukraine lists only those events, until cleared."""
+    open_app(page, f"{server}/map")
+    plot = page.locator(".js-plotly-plot").first
+    plot.wait_for(timeout=30_000)
+    page.wait_for_timeout(2000)
+    box = plot.bounding_box()
+    # The east of the map (Kharkiv, Donetsk) at the default view: right third, upper middle.
+    x0, y0 = box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.25
+    x1, y1 = box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.6
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move((x0 + x1) / 2, (y0 + y1) / 2, steps=5)
+    page.mouse.move(x1, y1, steps=5)
+    page.mouse.up()
+    notice = page.get_by_text("Map selection:")
+    notice.wait_for(timeout=30_000)
+    selected = int(notice.inner_text().split("Map selection:")[1].split("event")[0])
+    total = len(load_dataset(config.DATA_DIR).events)
+    assert 0 < selected < total
+    page.screenshot(path=str(shots / "map-selection.png"), full_page=True)
+    page.get_by_role("button", name="Clear selection").click()
+    notice.wait_for(state="detached", timeout=30_000)
     assert exceptions(page) == []

@@ -56,9 +56,9 @@ def test_lanes_aggregate_per_week_when_many_rows(events):
 
 
 def test_map_is_offline_safe_and_draws_outlines(events):
-    """Test that the map uses a tile-free-safe style, sets center and zoom, and draws oblasts."""
+    """Test that the map fetches no tiles, sets center and zoom, and draws the oblasts itself."""
     fig = charts.map_figure(events, SQUARE)
-    assert fig.layout.map.style == "open-street-map"
+    assert fig.layout.map.style == "white-bg"
     assert fig.layout.map.center.lat is not None and fig.layout.map.zoom is not None
     assert [layer.type for layer in fig.layout.map.layers] == ["fill", "line"]
     points = sum(len(trace.lat) for trace in fig.data)
@@ -99,4 +99,4 @@ def test_choropleth_shades_by_metric(events):
     summary = charts.oblast_summary(events, ["UA-12"])
     fig = charts.choropleth_figure(summary, SQUARE, "killed")
     assert fig.data[0].geojson == SQUARE and list(fig.data[0].z) == [46]
-    assert fig.layout.map.style == "open-street-map"
+    assert fig.layout.map.style == "white-bg"

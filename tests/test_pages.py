@@ -9,7 +9,7 @@ from dashboard import config
 
 APP = config.ROOT / "app.py"
 
-PAGES = ["pages/overview.py", "pages/event_map.py", "pages/timeline.py", "pages/explore.py",
+PAGES = ["pages/overview.py", "pages/map.py", "pages/timeline.py", "pages/explore.py",
          "pages/about.py"]
 
 
@@ -128,7 +128,7 @@ def test_invalid_rows_are_announced(app, data_dir):
 
 def test_map_page_offers_choropleth(app):
     """Test that switching the map to oblast shading draws the choropleth without error."""
-    at = app("pages/event_map.py")
+    at = app("pages/map.py")
     at.segmented_control(key="map_mode").set_value("Oblast shading").run()
     assert not at.exception
     at.radio(key="map_metric").set_value("killed").run()

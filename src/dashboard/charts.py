@@ -1,9 +1,10 @@
 """Figures built from filtered events; pages only draw them.
 
 Charts receive aggregates where the row count can grow (counts per period, per oblast), so the
-browser never gets every raw row twice. Maps use the ``open-street-map`` raster style, which
-draws a blank background with no network, and always draw the bundled oblast outlines so the
-map reads as Ukraine offline.
+browser never gets every raw row twice. Maps use the ``white-bg`` style and draw the bundled
+oblast boundaries themselves: nothing is fetched, so a map reads as Ukraine with no network.
+(With ``open-street-map`` tiles failing offline, plotly.js never reports box or lasso
+selections to Streamlit, so the map could not filter the table.)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dashboard import schema
 
 UKRAINE_CENTER = {"lat": 48.5, "lon": 31.3}
 UKRAINE_ZOOM = 4.6
-MAP_STYLE = "open-street-map"
+MAP_STYLE = "white-bg"
 LANE_POINT_LIMIT = 3000
 PERIODS = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}
 
@@ -200,7 +201,7 @@ def map_figure(events: pd.DataFrame, oblasts: dict, near: tuple[str, float, floa
                            "layers": _outline_layers(oblasts)},
                       margin={"t": 0, "b": 0, "l": 0, "r": 0}, height=600,
                       legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
-                      dragmode="zoom")
+                      dragmode="select")
     return fig
 
 

@@ -194,7 +194,7 @@ def validate_rows(frame: pd.DataFrame, kind: str, file: str) -> tuple[pd.DataFra
 
 
 def typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Convert validated text columns to dates, numbers and missing values."""
+    """Convert validated text columns to dates, numbers and text; empty cells become missing."""
     out = frame.copy()
     for f in schema.table_fields(kind):
         column = out[f.name]
@@ -205,7 +205,7 @@ def typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
         elif f.dtype == "float":
             out[f.name] = pd.to_numeric(column.replace("", None)).astype("float64")
         else:
-            out[f.name] = column.astype("string")
+            out[f.name] = column.astype("string").replace("", pd.NA)
     return out
 
 

@@ -244,8 +244,24 @@ def download_button(events: pd.DataFrame, name: str, key: str) -> None:
                        on_click="ignore")
 
 
+def _leave_legacy_multipage_mode() -> None:
+    """Rerun through the frame when Streamlit ran a page file on its own.
+
+    A server whose first visitor opens a deep link (``/map``) runs ``pages/map.py`` directly,
+    because a ``pages/`` folder starts Streamlit in its legacy multipage mode until some run
+    calls ``st.navigation`` (streamlit/streamlit#10276). Without the frame there are no
+    filters and the URL is ignored, so switch the process to ``st.navigation`` and rerun.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd.DataFrame]:
     """Title a page, show notices, and return the dataset, the filters and the filtered rows."""
+    if "filters" not in st.session_state:
+        _leave_legacy_multipage_mode()
     st.title(title)
     if intro:
         st.caption(intro)

@@ -28,8 +28,8 @@ else:
     picked = [p["customdata"][0] for p in chart.selection.get("points", []) if p.get("customdata")]
     st.caption(
         f"{ui.filter_summary(filters, len(events), len(data.events))}. Larger, paler circles "
-        "are placed only to the oblast or country. Drag a box or lasso (toolbar, top right) to "
-        "list the events inside it.")
+        "are placed only to the oblast or country. Drag on the map to select a box (lasso and pan "
+        "are in the toolbar, top right) and list the events inside it.")
     if picked:
         events = events[events["event_id"].isin(picked)]
         left, right = st.columns([4, 1])
