@@ -21,11 +21,10 @@ from dashboard.export import citation, export_columns, neutralise, to_csv_bytes
     ("\rcmd", "'\rcmd"),
     ("Kyiv", "Kyiv"),
     ("", ""),
-    (12, 12),
 ])
 def test_neutralise_prefixes_formula_starts(value, expected):
     """Test that only cells a spreadsheet would evaluate get an apostrophe."""
-    assert neutralise(value) == expected
+    assert neutralise(pd.Series([value, None])).tolist() == [expected, pd.NA]
 
 
 def test_csv_holds_every_row_and_neutralised_text(events):

@@ -12,15 +12,15 @@ from dashboard import schema
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralise(value: object) -> object:
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe.
+def neutralise(column: pd.Series) -> pd.Series:
+    """Prefix each text cell that a spreadsheet would run as a formula with an apostrophe.
 
-    >>> neutralise("=HYPERLINK(1)")
-    "'=HYPERLINK(1)"
+    >>> neutralise(pd.Series(["=HYPERLINK(1)", "Kyiv"])).tolist()
+    ["'=HYPERLINK(1)", 'Kyiv']
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    text = column.astype("string")
+    risky = text.str.startswith(FORMULA_PREFIXES).fillna(False)
+    return text.mask(risky, "'" + text)
 
 
 def export_columns(events: pd.DataFrame) -> list[str]:
@@ -38,7 +38,7 @@ def to_csv_bytes(events: pd.DataFrame) -> bytes:
         if column in {"date", "end_date", "source_date"}:
             out[column] = out[column].dt.strftime("%Y-%m-%d")
         elif not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = out[column].astype(object).map(neutralise)
+            out[column] = neutralise(out[column])
     return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
