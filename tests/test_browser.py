@@ -193,14 +193,20 @@ def _painted_pixels(png: bytes, colour: tuple[int, int, int], tolerance: int = 4
     return int((np.abs(_pixels(png) - np.array(colour)) < tolerance).all(axis=2).sum())
 
 
-def test_map_draws_ukraine_and_points_offline(server, page, shots):
-    """Test that with no network the map paints oblast shapes and event markers."""
-    open_app(page, f"{server}/map")
+def map_png(page, path: Path) -> bytes:
+    """Wait for the page's first chart to draw, save its screenshot to ``path``, return it."""
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for(timeout=30_000)
     page.wait_for_timeout(2500)
     png = plot.screenshot()
-    (shots / "map.png").write_bytes(png)
+    path.write_bytes(png)
+    return png
+
+
+def test_map_draws_ukraine_and_points_offline(server, page, shots):
+    """Test that with no network the map paints oblast shapes and event markers."""
+    open_app(page, f"{server}/map")
+    png = map_png(page, shots / "map.png")
     assert _painted_pixels(png, (243, 241, 234), 4) > 50_000, "oblast fill not drawn"
     assert _painted_pixels(png, (213, 94, 0), 30) > 200, "strike markers not drawn"
     assert exceptions(page) == []
@@ -210,9 +216,8 @@ def test_choropleth_draws_offline(server, page, shots):
     """Test that the oblast shading paints Ukraine with no network."""
     open_app(page, f"{server}/map")
     page.get_by_text("Oblast shading", exact=True).click()
-    page.wait_for_timeout(3000)
-    png = page.locator(".js-plotly-plot").first.screenshot()
-    (shots / "choropleth.png").write_bytes(png)
+    page.wait_for_timeout(1000)
+    png = map_png(page, shots / "choropleth.png")
     rgb = _pixels(png)
     reddish = int(((rgb[..., 0] > 180) & (rgb[..., 1] < 200) & (rgb[..., 2] < 170)).sum())
     assert reddish > 20_000, "oblasts not shaded"
@@ -223,9 +228,8 @@ def test_near_link_shows_radius_on_map(server, page, shots):
     """Test that /map?near=Bucha&radius_km=30 keeps its parameters and draws the ring."""
     open_app(page, f"{server}/map?near=Bucha&radius_km=30")
     assert "near=Bucha" in page.url
-    page.wait_for_timeout(2500)
-    png = page.locator(".js-plotly-plot").first.screenshot()
-    (shots / "map-near-bucha.png").write_bytes(png)
+    png = map_png(page, shots / "map-near-bucha.png")
+    assert _painted_pixels(png, (34, 34, 34), 20) > 300, "radius ring not drawn"
     assert page.get_by_text("within 30 km of Bucha").first.is_visible()
     assert exceptions(page) == []
 
@@ -233,10 +237,8 @@ def test_near_link_shows_radius_on_map(server, page, shots):
 def test_box_selection_narrows_the_table_and_can_be_cleared(server, page, shots):
     """Test that dragging a box over eastern Ukraine lists only those events, until cleared."""
     open_app(page, f"{server}/map")
-    plot = page.locator(".js-plotly-plot").first
-    plot.wait_for(timeout=30_000)
-    page.wait_for_timeout(2000)
-    box = plot.bounding_box()
+    map_png(page, shots / "map-before-selection.png")
+    box = page.locator(".js-plotly-plot").first.bounding_box()
     # The east of the map (Kharkiv, Donetsk) at the default view: right third, upper middle.
     x0, y0 = box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.25
     x1, y1 = box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.6

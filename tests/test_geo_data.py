@@ -18,18 +18,6 @@ from shapely.geometry import shape
 from dashboard import config, geo
 from dashboard.oblasts import OBLAST_NAMES, OBLAST_NAMES_UK
 
-GAZETTEER_COLUMNS = [
-    "geonameid",
-    "name",
-    "name_uk",
-    "name_ru",
-    "alternate_names",
-    "lat",
-    "lon",
-    "country",
-    "admin1_code",
-    "population",
-]
 # Ukraine's extent with a margin (Crimea's south coast to Chernihiv's north, Zakarpattia to
 # Luhansk's east).
 UKRAINE_BOUNDS = (21.9, 44.2, 40.4, 52.5)
@@ -146,7 +134,7 @@ def test_boundaries_file_is_small_and_rounded():
 def test_gazetteer_has_the_documented_columns():
     """Test the gazetteer's header."""
     with config.GAZETTEER_CSV.open(encoding="utf-8", newline="") as handle:
-        assert next(csv.reader(handle)) == GAZETTEER_COLUMNS
+        assert next(csv.reader(handle)) == list(geo.GAZETTEER_COLUMNS)
 
 
 def test_gazetteer_has_over_5000_ukrainian_places_with_valid_codes():

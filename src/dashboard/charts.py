@@ -104,8 +104,8 @@ def _mark_milestones(fig: go.Figure, milestones: pd.DataFrame) -> None:
         when = pd.Timestamp(row.date)
         fig.add_shape(type="line", x0=when, x1=when, xref="x", y0=0, y1=1, yref="paper",
                       line={"dash": "dot", "width": 1, "color": "#555"})
-        fig.add_annotation(x=when, y=1 - 0.09 * (number % 4), xref="x", yref="paper",
-                           text=_short(row.title, 38), showarrow=False, xanchor="left",
+        fig.add_annotation(x=when, y=1 - 0.075 * (number % 6), xref="x", yref="paper",
+                           text=_short(row.title, 30), showarrow=False, xanchor="left",
                            font={"size": 10, "color": "#333"},
                            bgcolor="rgba(255,255,255,0.8)")
 

@@ -185,6 +185,12 @@ def normalize(name: str) -> str:
     return _fold(_base_key(name))
 
 
+# Columns of data/geo/gazetteer.csv, written by scripts/build_geo.py.
+GAZETTEER_COLUMNS = (
+    "geonameid", "name", "name_uk", "name_ru", "alternate_names", "lat", "lon", "country",
+    "admin1_code", "population",
+)
+
 # Places -------------------------------------------------------------------------------------
 
 
