@@ -44,5 +44,5 @@ if not events.empty:
     columns = ["event_id", "date", "kind", "title", "place", "admin1", "geo_precision",
                "source_url"] + (["distance_km"] if "distance_km" in events else [])
     shown = events.sort_values("distance_km" if "distance_km" in events else "date")
-    st.dataframe(shown[columns], hide_index=True, width="stretch",
+    st.dataframe(ui.for_display(shown[columns]), hide_index=True, width="stretch",
                  column_config=ui.event_table_config())

@@ -29,7 +29,8 @@ else:
     st.plotly_chart(charts.lanes_figure(events), width="stretch", key="lanes")
     st.subheader("Latest events")
     latest = events.sort_values("date", ascending=False).head(10)
-    st.dataframe(latest[["event_id", "date", "kind", "title", "place", "source_url"]],
+    latest = latest[["event_id", "date", "kind", "title", "place", "source_url"]]
+    st.dataframe(ui.for_display(latest),
                  hide_index=True, width="stretch", column_config=ui.event_table_config())
     st.page_link("pages/explore.py", label="Explore every event and download CSV",
                  icon=":material/table:", query_params=filters.to_query_params())

@@ -108,6 +108,12 @@ def test_near_bucha_keeps_only_events_within_the_radius(app):
     assert "distance_km" in _table(at).columns
 
 
+def test_near_says_which_place_it_centred_on(app):
+    """Test that the sidebar names the place and oblast a typed name resolved to."""
+    at = app(None, near="Kharkov")
+    assert any("Centred on Kharkiv, Kharkiv Oblast" in c.value for c in at.sidebar.caption)
+
+
 def test_overview_totals_follow_the_filters(app):
     """Test that the overview's figures are computed over the filtered rows."""
     at = app(None, kind="strike")

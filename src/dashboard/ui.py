@@ -99,9 +99,12 @@ def sidebar_filters() -> Filters:
                         on_change=_clear_notices,
                         disabled=not state.get(WIDGETS["near"]))
     near = (state[WIDGETS["near"]] or "").strip()
-    if near and geo.geocode(near) is None:
+    place = geo.geocode(near) if near else None
+    if near and place is None:
         state[NOTICES_KEY] = [f"No place called {near!r} in the gazetteer; the near filter is off."]
         near = ""
+    elif place is not None:
+        st.sidebar.caption(place_caption(place))
     filters = Filters(
         start=state[WIDGETS["start"]], end=state[WIDGETS["end"]],
         kinds=tuple(state[WIDGETS["kinds"]]), oblasts=tuple(state[WIDGETS["oblasts"]]),
@@ -113,6 +116,17 @@ def sidebar_filters() -> Filters:
         filters = replace(filters, start=None, end=None)
     st.query_params.from_dict(filters.to_query_params())
     return filters
+
+
+def place_caption(place: geo.Place) -> str:
+    """Say which place a name resolved to, and how many others share the name."""
+    where = ", ".join(part for part in (place.name, place.admin1 or place.country) if part)
+    text = f"Centred on {where} ({place.lat:.3f}, {place.lon:.3f})."
+    if place.alternatives:
+        others = len(place.alternatives)
+        text += (f" {others} other place{'s' if others > 1 else ''} share this name; "
+                 "pick one by typing it with its oblast, e.g. 'Novoselivka, Donetsk'.")
+    return text
 
 
 def open_event(event_id: str) -> None:
@@ -179,6 +193,12 @@ def safe_link(url: object, label: str | None = None) -> str:
 
 def metric_number(value: float | int | None) -> str:
     return "—" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def for_display(events: pd.DataFrame) -> pd.DataFrame:
+    """Blank out missing text so tables show empty cells rather than 'None'."""
+    text = [c for c in events.columns if pd.api.types.is_string_dtype(events[c])]
+    return events.assign(**{c: events[c].fillna("") for c in text})
 
 
 def event_table_config() -> dict:
