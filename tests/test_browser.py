@@ -237,7 +237,7 @@ def test_near_link_shows_radius_on_map(server, page, shots):
 def test_box_selection_narrows_the_table_and_can_be_cleared(server, page, shots):
     """Test that dragging a box over eastern Ukraine lists only those events, until cleared."""
     open_app(page, f"{server}/map")
-    map_png(page, shots / "map-before-selection.png")
+    map_png(page, shots / "map-before-selection.png")  # waits for the map to draw
     box = page.locator(".js-plotly-plot").first.bounding_box()
     # The east of the map (Kharkiv, Donetsk) at the default view: right third, upper middle.
     x0, y0 = box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.25
