@@ -193,13 +193,14 @@ def _painted_pixels(png: bytes, colour: tuple[int, int, int], tolerance: int = 4
     return int((np.abs(_pixels(png) - np.array(colour)) < tolerance).all(axis=2).sum())
 
 
-def map_png(page, path: Path) -> bytes:
-    """Wait for the page's first chart to draw, save its screenshot to ``path``, return it."""
+def map_png(page, path: Path | None = None) -> bytes:
+    """Wait for the page's first chart to draw and return its screenshot (saved to ``path``)."""
     plot = page.locator(".js-plotly-plot").first
     plot.wait_for(timeout=30_000)
     page.wait_for_timeout(2500)
     png = plot.screenshot()
-    path.write_bytes(png)
+    if path is not None:
+        path.write_bytes(png)
     return png
 
 
@@ -237,7 +238,7 @@ def test_near_link_shows_radius_on_map(server, page, shots):
 def test_box_selection_narrows_the_table_and_can_be_cleared(server, page, shots):
     """Test that dragging a box over eastern Ukraine lists only those events, until cleared."""
     open_app(page, f"{server}/map")
-    map_png(page, shots / "map-before-selection.png")  # waits for the map to draw
+    map_png(page)
     box = page.locator(".js-plotly-plot").first.bounding_box()
     # The east of the map (Kharkiv, Donetsk) at the default view: right third, upper middle.
     x0, y0 = box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.25
