@@ -139,3 +139,13 @@ def test_map_page_offers_choropleth(app):
     assert not at.exception
     at.radio(key="map_metric").set_value("killed").run()
     assert not at.exception
+
+
+def test_explore_cites_the_view_and_data_version(app, data_dir):
+    """Test that the citation names the filtered view's URL, row count and content hash."""
+    from dashboard.tables import content_version
+
+    at = app("pages/explore.py", kind="strike")
+    citation = at.code[0].value
+    assert "/explore?kind=strike" in citation and "3 events" in citation
+    assert content_version(data_dir) in citation

@@ -39,9 +39,15 @@ def boundaries() -> dict:
     return geo.load_boundaries()
 
 
-@st.cache_resource
+@st.cache_resource(max_entries=2)
+def _content_version(data_dir: str, versions: tuple) -> str:
+    del versions  # part of the cache key only
+    return tables.content_version(Path(data_dir))
+
+
 def data_version() -> str:
-    return tables.content_version(config.DATA_DIR)
+    """Return the short content hash that citations name, recomputed when a table changes."""
+    return _content_version(str(config.DATA_DIR), tables.file_versions(config.DATA_DIR))
 
 
 @st.cache_resource
