@@ -149,3 +149,33 @@ def test_explore_cites_the_view_and_data_version(app, data_dir):
     citation = at.code[0].value
     assert "/explore?kind=strike" in citation and "3 events" in citation
     assert content_version(data_dir) in citation
+
+
+@pytest.mark.parametrize("online", [False, True])
+def test_online_setting_lets_near_find_places_the_gazetteer_lacks(app, monkeypatch, tmp_path,
+                                                                   online):
+    """Test that a name the gazetteer lacks is asked of Nominatim (stubbed) only when the
+    online setting is on, and that the answer then centres the near filter."""
+    from dashboard import geo
+
+    asked = []
+
+    def nominatim(name, oblast, country):
+        asked.append(name)
+        return {"name": "Hostomel Airport", "lat": 50.603, "lon": 30.192,
+                "admin1_code": "UA-32", "country": "UA"}
+
+    monkeypatch.setattr(geo, "_nominatim_query", nominatim)
+    monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(config, "ONLINE_GEOCODING", online)
+    at = app(None, near="Antonov Airport Hostomel")
+    assert at.toggle(key="f_online").value is online
+    metrics = {m.label: m.value for m in at.metric}
+    if online:
+        assert asked and set(asked) == {"Antonov Airport Hostomel"}
+        assert (metrics["Strikes"], metrics["Visits"], metrics["Statements"]) == ("1", "1", "0")
+        assert any("Found online" in c.value for c in at.sidebar.caption)
+    else:
+        assert asked == []
+        assert any("Ignored near=" in w.value for w in at.warning)
+        assert metrics["Statements"] == "2"

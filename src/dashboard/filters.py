@@ -30,6 +30,9 @@ class Filters:
         near: Place name; keeps events within ``radius_km`` of it.
         radius_km: Radius of the ``near`` filter.
         event: An event id to open in detail; it does not narrow the rows.
+        online: Let ``near`` ask OpenStreetMap's Nominatim for names the gazetteer lacks
+            (None: the ``DASHBOARD_ONLINE_GEOCODING`` setting). A per-user setting, not part
+            of the URL, so shared links resolve the same for everyone.
     """
 
     start: date | None = None
@@ -40,10 +43,11 @@ class Filters:
     near: str = ""
     radius_km: float = DEFAULT_RADIUS_KM
     event: str = ""
+    online: bool | None = None
 
     def near_place(self) -> geo.Place | None:
-        """Resolve ``near`` through the gazetteer (None when unset or unknown)."""
-        return geo.geocode(self.near) if self.near else None
+        """Resolve ``near``, offline first (None when unset or unknown)."""
+        return geo.geocode(self.near, online=self.online) if self.near else None
 
     def apply(self, events: pd.DataFrame) -> pd.DataFrame:
         """Return the rows of ``events`` that pass every filter (a new frame).

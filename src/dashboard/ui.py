@@ -17,7 +17,7 @@ from dashboard.oblasts import OBLAST_NAMES
 
 FIRST_DAY = date(2013, 11, 21)  # Euromaidan: the earliest date the ICC's Ukraine situation covers
 WIDGETS = {"start": "f_start", "end": "f_end", "kinds": "f_kinds", "oblasts": "f_oblasts",
-           "q": "f_q", "near": "f_near", "radius_km": "f_radius"}
+           "q": "f_q", "near": "f_near", "radius_km": "f_radius", "online": "f_online"}
 EVENT_KEY = "event"
 NOTICES_KEY = "url_notices"
 
@@ -68,6 +68,7 @@ def _init_from_url() -> None:
     state[WIDGETS["q"]] = filters.q
     state[WIDGETS["near"]] = filters.near or None
     state[WIDGETS["radius_km"]] = filters.radius_km
+    state[WIDGETS["online"]] = config.ONLINE_GEOCODING
     state[EVENT_KEY] = filters.event
     state[NOTICES_KEY] = notices
 
@@ -104,10 +105,17 @@ def sidebar_filters() -> Filters:
                         max_value=RADIUS_RANGE_KM[1], step=5.0, format="%.0f",
                         on_change=_clear_notices,
                         disabled=not state.get(WIDGETS["near"]))
+        st.toggle("Look up unknown places online", key=WIDGETS["online"],
+                  on_change=_clear_notices,
+                  help="Ask OpenStreetMap's Nominatim (one request a second, answers cached) "
+                       "for a place the offline gazetteer does not know.")
     near = (state[WIDGETS["near"]] or "").strip()
-    place = geo.geocode(near) if near else None
+    online = bool(state[WIDGETS["online"]])
+    place, message = geo.lookup_place(near, online=online) if near else (None, "")
     if near and place is None:
-        state[NOTICES_KEY] = [f"No place called {near!r} in the gazetteer; the near filter is off."]
+        where = "online or in the gazetteer" if online else "in the gazetteer"
+        state[NOTICES_KEY] = [f"No place called {near!r} {where}; the near filter is off."
+                              + (f" ({message})" if online and message else "")]
         near = ""
     elif place is not None:
         st.sidebar.caption(place_caption(place))
@@ -116,7 +124,7 @@ def sidebar_filters() -> Filters:
         kinds=tuple(state[WIDGETS["kinds"]]), oblasts=tuple(state[WIDGETS["oblasts"]]),
         q=state[WIDGETS["q"]].strip(), near=near,
         radius_km=float(state[WIDGETS["radius_km"]] or DEFAULT_RADIUS_KM),
-        event=state.get(EVENT_KEY, ""))
+        event=state.get(EVENT_KEY, ""), online=online)
     if filters.start and filters.end and filters.start > filters.end:
         state[NOTICES_KEY] = ["'From' is after 'To': the date filter is off until you fix it."]
         filters = replace(filters, start=None, end=None)
@@ -128,6 +136,8 @@ def place_caption(place: geo.Place) -> str:
     """Say which place a name resolved to, and how many others share the name."""
     where = ", ".join(part for part in (place.name, place.admin1 or place.country) if part)
     text = f"Centred on {where} ({place.lat:.3f}, {place.lon:.3f})."
+    if place.source in {"nominatim", "cache"}:
+        text += " Found online in OpenStreetMap (Nominatim)."
     if place.alternatives:
         others = len(place.alternatives)
         text += (f" {others} other place{'s' if others > 1 else ''} share this name; "
