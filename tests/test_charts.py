@@ -47,6 +47,12 @@ def test_lanes_one_trace_per_kind_with_ids(events):
     assert sorted(ids) == sorted(events["event_id"])
 
 
+def test_lanes_show_only_the_kinds_present(events):
+    """Test that a kind filtered out leaves no empty lane label behind (regression)."""
+    fig = charts.lanes_figure(events[events["kind"] == "strike"])
+    assert list(fig.layout.yaxis.categoryarray) == ["Strikes"]
+
+
 def test_lanes_aggregate_per_week_when_many_rows(events):
     """Test that above the point limit the lanes send weekly counts, not raw rows."""
     many = pd.concat([events] * (charts.LANE_POINT_LIMIT // len(events) + 1), ignore_index=True)

@@ -134,9 +134,10 @@ def lanes_figure(events: pd.DataFrame) -> go.Figure:
                             marker={"color": schema.KIND_COLOURS[kind], "size": 10,
                                     "opacity": 0.75, "line": {"width": 0.5, "color": "white"}},
                             customdata=_hover(part), hovertemplate=HOVER_TEMPLATE)
-    fig.update_layout(showlegend=False, height=260, margin={"t": 10, "b": 30, "l": 10, "r": 10},
-                      yaxis={"categoryorder": "array",
-                             "categoryarray": list(schema.KIND_LABELS.values())[::-1]})
+    lanes = [trace.name for trace in fig.data]
+    fig.update_layout(showlegend=False, height=80 + 50 * max(len(lanes), 1),
+                      margin={"t": 10, "b": 30, "l": 10, "r": 10},
+                      yaxis={"categoryorder": "array", "categoryarray": lanes[::-1]})
     return fig
 
 
