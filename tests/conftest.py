@@ -15,7 +15,7 @@ COMMON = {
     "end_date": "", "date_precision": "day", "description": "Synthetic test row.",
     "admin1_code": "", "admin1": "", "country": "UA", "geo_precision": "settlement",
     "actor": "Test actor", "source_name": "Example", "source_date": "",
-    "other_sources": "", "verification": "reported", "tags": "test",
+    "other_sources": "", "verification": "reported", "tags": "test", "scope": "incident",
 }
 
 SAMPLE_ROWS: dict[str, list[dict[str, str]]] = {

@@ -48,6 +48,7 @@ class Kind:
 DATE_PRECISIONS = ("day", "week", "month", "year")
 GEO_PRECISIONS = ("exact", "settlement", "admin1", "country")
 VERIFICATIONS = ("confirmed", "reported", "disputed")
+SCOPES = ("incident", "series", "report")
 
 COMMON_FIELDS: tuple[Field, ...] = (
     Field("event_id", "text", "Stable id, unique across tables (STR-0001, DEP-0001, ...)", True),
@@ -61,8 +62,10 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field("admin1_code", "text", "ISO 3166-2 code of the oblast; empty outside Ukraine"),
     Field("admin1", "text", "English name of the oblast; empty outside Ukraine"),
     Field("country", "text", "ISO 3166-1 alpha-2 code; Crimea and Sevastopol are UA", True),
-    Field("lat", "float", "Latitude, WGS84 decimal degrees", True, bounds=(-90.0, 90.0)),
-    Field("lon", "float", "Longitude, WGS84 decimal degrees", True, bounds=(-180.0, 180.0)),
+    Field("lat", "float", "Latitude, WGS84 decimal degrees; empty when placed only to a country",
+          bounds=(-90.0, 90.0)),
+    Field("lon", "float", "Longitude, WGS84 decimal degrees; empty when placed only to a country",
+          bounds=(-180.0, 180.0)),
     Field("geo_precision", "text", "How exactly the point is known", True, GEO_PRECISIONS),
     Field("actor", "text", "Who acted: armed force, person or institution", True),
     Field("source_name", "text", "Publisher of the primary source", True),
@@ -72,6 +75,14 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field("verification", "text", "confirmed: 2+ independent sources or an official record; "
           "reported: one source; disputed: sources conflict", True, VERIFICATIONS),
     Field("tags", "text", "';'-separated keywords"),
+    Field("scope", "text", "incident: one event at one time and place; series: a campaign over "
+          "days or places in one row; report: a finding aggregating many incidents. Headline "
+          "figures add up incidents only", True, SCOPES),
+    Field("related", "text", "';'-separated ids of rows about the same event or the same "
+          "people (cross-table twins, the strike carrying a same-day row's casualties, "
+          "overlapping deportation rows)"),
+    Field("title_uk", "text", "The title in Ukrainian"),
+    Field("description_uk", "text", "The description in Ukrainian, where written"),
 )
 
 STRIKE_TARGETS = (
@@ -157,4 +168,5 @@ def all_fields() -> tuple[Field, ...]:
 SEARCHABLE = (
     "event_id", "title", "description", "place", "place_uk", "admin1", "actor", "tags",
     "weapon", "facility", "destination", "visitor", "organisation", "speaker", "quote",
+    "title_uk", "description_uk",
 )

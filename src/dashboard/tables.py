@@ -102,6 +102,9 @@ def _row_rules(kind: str) -> list[RowRule]:
         ("admin1_code", "is required for a place in Ukraine (ISO 3166-2, e.g. UA-12)",
          lambda df: (df["country"] != "UA") | df["geo_precision"].eq("country")
          | df["admin1_code"].str.fullmatch(r"UA-\d{2}")),
+        ("lat", "must be empty for a row placed only to a country, and given otherwise",
+         lambda df: _is_empty(df["lat"]).eq(df["geo_precision"].eq("country"))
+         & _is_empty(df["lon"]).eq(df["geo_precision"].eq("country"))),
         ("admin1_code", "must be empty outside Ukraine",
          lambda df: df["country"].eq("UA") | _is_empty(df["admin1_code"])),
     ]
