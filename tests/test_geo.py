@@ -27,7 +27,7 @@ def no_network(monkeypatch, tmp_path):
     def refuse(*args, **kwargs):
         raise AssertionError("a test tried to reach Nominatim")
 
-    monkeypatch.setattr(geo, "_nominatim", refuse)
+    monkeypatch.setattr(geo.lookup, "_nominatim", refuse)
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(config, "ONLINE_GEOCODING", False)
 
@@ -49,7 +49,7 @@ def online_calls(monkeypatch):
             return self.answer
 
     recorder = Recorder()
-    monkeypatch.setattr(geo, "_nominatim_query", recorder)
+    monkeypatch.setattr(geo.lookup, "_nominatim_query", recorder)
     return recorder
 
 

@@ -165,7 +165,7 @@ def test_online_setting_lets_near_find_places_the_gazetteer_lacks(app, monkeypat
         return {"name": "Hostomel Airport", "lat": 50.603, "lon": 30.192,
                 "admin1_code": "UA-32", "country": "UA"}
 
-    monkeypatch.setattr(geo, "_nominatim_query", nominatim)
+    monkeypatch.setattr(geo.lookup, "_nominatim_query", nominatim)
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(config, "ONLINE_GEOCODING", online)
     at = app(None, near="Antonov Airport Hostomel")

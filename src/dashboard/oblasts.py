@@ -8,6 +8,14 @@ Zaporizhzhia); Ukrainian names are the ISO 3166-2 Ukrainian names.
 
 from __future__ import annotations
 
+import functools
+import json
+import re
+from typing import Any
+
+from dashboard import config
+from dashboard.geo.names import normalize
+
 OBLAST_NAMES: dict[str, str] = {
     "UA-05": "Vinnytsia Oblast",
     "UA-07": "Volyn Oblast",
@@ -156,3 +164,59 @@ OBLAST_ALIASES: dict[str, tuple[str, ...]] = {
     "UA-74": ("Chernihiv", "Chernigov", "Chernihivska oblast", "Черниговская область"),
     "UA-77": ("Chernivtsi", "Chernovtsy", "Chernivetska oblast", "Черновицкая область"),
 }
+
+_CODE_PATTERN = re.compile(r"^\s*UA[-_ .]?(\d{2})\s*$", re.IGNORECASE)
+_CITY_UNITS = {"UA-30", "UA-40", "UA-43"}
+
+
+@functools.lru_cache(maxsize=1)
+def _oblast_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    # Official names first so that a later alias can never take "Kyiv" from the city.
+    for names in (OBLAST_NAMES, OBLAST_NAMES_UK):
+        for code, name in names.items():
+            index.setdefault(normalize(name), code)
+    for code, aliases in OBLAST_ALIASES.items():
+        for alias in aliases:
+            index.setdefault(normalize(alias), code)
+            if code not in _CITY_UNITS:
+                for suffix in (" Oblast", " region", " область"):
+                    index.setdefault(normalize(alias + suffix), code)
+    return index
+
+
+def oblast_code(text: str | None) -> str | None:
+    """Return the ISO 3166-2 code of a Ukrainian first-level unit named by ``text``.
+
+    Accepts codes (``UA-32``, ``ua32``) and names in English, Ukrainian or Russian, current or
+    older spellings ("Kyiv Oblast", "Київська область", "Odessa", "Kharkov region").
+    "Kyiv" and "Sevastopol" are the cities (UA-30, UA-40).
+
+    Args:
+        text: Code or name.
+
+    Returns:
+        The code, or None when ``text`` names no unit.
+
+    >>> oblast_code("Київська область"), oblast_code("Odessa"), oblast_code("ua-30")
+    ('UA-32', 'UA-51', 'UA-30')
+    """
+    if not text or not isinstance(text, str):
+        return None
+    found = _CODE_PATTERN.match(text)
+    if found:
+        code = f"UA-{found.group(1)}"
+        return code if code in OBLAST_NAMES else None
+    return _oblast_index().get(normalize(text))
+
+
+def load_boundaries() -> dict[str, Any]:
+    """Read the bundled oblast boundaries (``config.OBLASTS_GEOJSON``).
+
+    Returns:
+        A GeoJSON FeatureCollection of the 27 units; each feature's ``id`` is its ISO 3166-2
+        code and its properties are ``iso_3166_2``, ``name_en`` and ``name_uk``. A new dict on
+        every call, so callers may modify it (cache it at the UI boundary).
+    """
+    return json.loads(config.OBLASTS_GEOJSON.read_text(encoding="utf-8"))
+
