@@ -19,8 +19,8 @@ if mode == "Oblast shading":
     st.caption(f"{ui.filter_summary(filters, len(events), len(data.events))}. "
                f"{outside} event(s) outside Ukraine are not shaded.")
 else:
-    place = filters.near_place()
-    near = (filters.near, place.lat, place.lon) if place else None
+    place = filters.near
+    near = (place.query or place.name, place.lat, place.lon) if place else None
     chart = st.plotly_chart(
         charts.map_figure(events, ui.boundaries(), near, filters.radius_km if near else None),
         width="stretch", key="points_map", on_select="rerun", selection_mode=("box", "lasso"),

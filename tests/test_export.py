@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import zipfile
 from datetime import date
 
 import pandas as pd
 import pytest
 
 from dashboard import schema
-from dashboard.export import citation, export_columns, neutralise, to_csv_bytes
+from dashboard.export import (
+    citation,
+    export_columns,
+    file_stem,
+    neutralise,
+    to_csv_bytes,
+    to_zip_bytes,
+)
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -37,7 +46,7 @@ def test_csv_holds_every_row_and_neutralised_text(events):
 
 def test_csv_columns_are_common_kind_then_kind_specific(events):
     """Test that exports use the schema's unified column order."""
-    header = to_csv_bytes(events).decode().splitlines()[0].split(",")
+    header = next(csv.reader(io.StringIO(to_csv_bytes(events).decode("utf-8-sig"))))
     assert header == list(schema.unified_columns())
     assert header[: len(schema.COMMON_COLUMNS) + 1] == [*schema.COMMON_COLUMNS, "kind"]
     assert {"target_type", "children", "visitor", "quote", "destination_lon"} <= set(header)
@@ -64,7 +73,7 @@ def test_empty_selection_exports_a_header_only():
     empty["date"] = pd.to_datetime(empty["date"])
     empty["end_date"] = pd.to_datetime(empty["end_date"])
     empty["source_date"] = pd.to_datetime(empty["source_date"])
-    assert to_csv_bytes(empty).decode().strip().split(",")[0] == "event_id"
+    assert to_csv_bytes(empty).decode("utf-8-sig").strip().split(",")[0] == '"event_id"'
 
 
 def test_citation_names_view_version_date_and_count():
@@ -72,3 +81,40 @@ def test_citation_names_view_version_date_and_count():
     text = citation("https://host/explore?kind=strike", "abc123", date(2026, 1, 2), 1)
     assert "https://host/explore?kind=strike" in text and "abc123" in text
     assert "2026-01-02" in text and "1 event," in text
+
+
+def test_csv_starts_with_a_byte_order_mark_and_keeps_cyrillic(events):
+    """Test that downloads open in Excel as UTF-8 (BOM first) with Cyrillic intact."""
+    data = to_csv_bytes(events)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "Дніпро" in data.decode("utf-8-sig")
+
+
+def test_every_text_cell_is_quoted_so_no_separator_makes_a_formula(events):
+    """Regression: a ';=cmd' cell was written unquoted, live in a ';'-separated spreadsheet."""
+    planted = events.assign(title=events["title"].mask(events["event_id"] == "STR-0002",
+                                                       ";=cmd|' /C calc'!A0"))
+    text = to_csv_bytes(planted).decode("utf-8-sig")
+    assert "\";=cmd|' /C calc'!A0\"" in text
+    for line in text.splitlines()[1:]:
+        assert line.startswith('"')  # event_id, the first column, is text and quoted
+    assert '"=HYPERLINK' not in text
+
+
+def test_zip_holds_csv_dictionary_and_citation(events):
+    """Test that the ZIP download bundles the extract, the dictionary and CITATION.txt."""
+    dictionary = pd.DataFrame({"column": ["event_id"], "meaning": ["Stable id"]})
+    data = to_zip_bytes(events, "icc-ukraine-events-abc", "Cite me, 6 events", dictionary)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert sorted(archive.namelist()) == ["CITATION.txt", "data-dictionary.csv",
+                                              "icc-ukraine-events-abc.csv"]
+        assert archive.read("CITATION.txt").decode() == "Cite me, 6 events\n"
+        rows = pd.read_csv(io.BytesIO(archive.read("icc-ukraine-events-abc.csv")))
+        assert len(rows) == len(events)
+
+
+def test_file_stem_names_view_and_version():
+    """Test that a download's name carries a slug of the view and the data version."""
+    stem = file_stem("Strikes · Kyiv Oblast", "0123abcd")
+    assert stem == "icc-ukraine-strikes-kyiv-oblast-0123abcd"
+    assert file_stem("«»", "v1") == "icc-ukraine-events-v1"

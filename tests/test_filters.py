@@ -10,7 +10,8 @@ from geopy.distance import geodesic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.filters import DEFAULT_RADIUS_KM, Filters, parse_kind
+from dashboard import geo
+from dashboard.filters import DEFAULT_RADIUS_KM, Filters, Rejected, parse_kind, parse_place
 
 
 def _ids(frame: pd.DataFrame) -> list[str]:
@@ -49,11 +50,11 @@ def test_multi_day_event_passes_when_any_day_is_in_range(events):
 
 def test_near_adds_distances_and_keeps_the_radius(events):
     """Test that near=Bucha keeps the Bucha visit, drops Dnipro, and reports distances."""
-    kept = Filters(near="Bucha", radius_km=30).apply(events)
+    kept = Filters(near=parse_place("Bucha"), radius_km=30).apply(events)
     assert "distance_km" in kept
     assert (kept["distance_km"] <= 30).all()
     assert "VIS-0001" in set(kept["event_id"]) and "STR-0001" not in set(kept["event_id"])
-    wider = Filters(near="Bucha", radius_km=500).apply(events)
+    wider = Filters(near=parse_place("Bucha"), radius_km=500).apply(events)
     assert {"STR-0001", "STR-0002"} <= set(wider["event_id"])
 
 
@@ -62,16 +63,8 @@ def test_near_adds_distances_and_keeps_the_radius(events):
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # events is read-only
 def test_near_keeps_inside_and_drops_outside(events, lat, lon, radius):
     """Property: every kept row is within the radius of the centre, every dropped row outside."""
-    from dashboard import geo
-
     centre = geo.Place("probe", lat, lon, "", "UA", None, "test")
-    filters = Filters(near="probe", radius_km=radius)
-    original = geo.geocode
-    geo.geocode = lambda name, *a, **k: centre if name == "probe" else original(name, *a, **k)
-    try:
-        kept = set(filters.apply(events)["event_id"])
-    finally:
-        geo.geocode = original
+    kept = set(Filters(near=centre, radius_km=radius).apply(events)["event_id"])
     for row in events.itertuples():
         distance = geodesic((lat, lon), (row.lat, row.lon)).km
         assert (row.event_id in kept) == (distance <= radius)
@@ -80,7 +73,7 @@ def test_near_keeps_inside_and_drops_outside(events, lat, lon, radius):
 def test_query_params_round_trip():
     """Test that to_query_params and from_query_params are inverses for a full view."""
     original = Filters(date(2022, 3, 1), date(2023, 3, 31), ("strike", "visit"), ("UA-32",),
-                       "school", "Bucha", 50.0, "STR-0001")
+                       "school", parse_place("Bucha"), 50.0, True, "STR-0001")
     params = {k: v if isinstance(v, list) else [v] for k, v in original.to_query_params().items()}
     parsed, notices = Filters.from_query_params(params)
     assert parsed == original and notices == []
@@ -89,7 +82,9 @@ def test_query_params_round_trip():
 def test_defaults_are_left_out_of_the_url():
     """Test that an unfiltered view has a clean URL and the default radius is implied."""
     assert Filters().to_query_params() == {}
-    assert "radius_km" not in Filters(near="Bucha", radius_km=DEFAULT_RADIUS_KM).to_query_params()
+    bucha = parse_place("Bucha")
+    assert "radius_km" not in Filters(near=bucha, radius_km=DEFAULT_RADIUS_KM).to_query_params()
+    assert Filters(radius_km=5, vague=True).to_query_params() == {}  # both mean nothing alone
 
 
 @pytest.mark.parametrize(("params", "field", "fragment"), [
@@ -133,8 +128,14 @@ def test_oblast_values_are_normalised_to_iso(raw, code):
 
 @pytest.mark.parametrize(("raw", "kind"), [
     ("strike", "strike"), ("Strikes", "strike"), ("deportations", "deportation"),
-    ("VISIT", "visit"), ("statements", "statement"), ("bombs", None),
+    ("VISIT", "visit"), ("statements", "statement"),
 ])
 def test_parse_kind_accepts_names_labels_and_files(raw, kind):
     """Test that kinds may be written as in the UI, the file name or the schema."""
     assert parse_kind(raw) == kind
+
+
+def test_parse_kind_rejects_other_words():
+    """Test that a word that names no kind is rejected with the kinds to use."""
+    with pytest.raises(Rejected, match="use one of strike"):
+        parse_kind("bombs")

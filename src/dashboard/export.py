@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import zipfile
 from datetime import date
 
 import pandas as pd
@@ -32,18 +36,49 @@ def export_columns(events: pd.DataFrame) -> list[str]:
 
 
 def to_csv_bytes(events: pd.DataFrame) -> bytes:
-    """Serialise filtered events to UTF-8 CSV with spreadsheet formulas neutralised."""
+    """Serialise filtered events to CSV for spreadsheets: UTF-8 with a byte-order mark (so
+    Excel reads Cyrillic right), every text cell quoted (so no separator can split a cell into
+    a formula) and formula starts neutralised."""
     out = events.reindex(columns=export_columns(events))
     for column in out.columns:
         if column in {"date", "end_date", "source_date"}:
             out[column] = out[column].dt.strftime("%Y-%m-%d")
         elif not pd.api.types.is_numeric_dtype(out[column]):
             out[column] = neutralise(out[column])
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    text = out.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    return text.encode("utf-8-sig")
+
+
+def file_stem(label: str, data_version: str) -> str:
+    """Name a download after the view and the data version.
+
+    >>> file_stem("Strikes near Bucha, 2023", "a1b2c3")
+    'icc-ukraine-strikes-near-bucha-2023-a1b2c3'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", label.casefold()).strip("-")[:80] or "events"
+    return f"icc-ukraine-{slug}-{data_version}"
+
+
+def to_zip_bytes(events: pd.DataFrame, stem: str, citation_text: str,
+                 dictionary: pd.DataFrame) -> bytes:
+    """Bundle the CSV, the data dictionary and a ``CITATION.txt`` into one ZIP file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stem}.csv", to_csv_bytes(events))
+        archive.writestr("data-dictionary.csv", to_csv_bytes_plain(dictionary))
+        archive.writestr("CITATION.txt", citation_text + "\n")
+    return buffer.getvalue()
+
+
+def to_csv_bytes_plain(frame: pd.DataFrame) -> bytes:
+    """Any small table as spreadsheet-safe CSV (quoted, neutralised, UTF-8 with BOM)."""
+    out = frame.apply(lambda c: c if pd.api.types.is_numeric_dtype(c) else neutralise(c))
+    return out.to_csv(index=False, lineterminator="\n",
+                      quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
 
 
 def citation(view_url: str, data_version: str, accessed: date, rows: int) -> str:
-    """Return a one-line citation for an extract.
+    """Return a one-line citation for an extract (view URL, data version, date, row count).
 
     >>> citation("https://x.org/explore", "a1b2", date(2026, 11, 28), 3)[:60]
     'ICC Ukraine events dashboard, 3 events, data version a1b2, h'

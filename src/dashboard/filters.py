@@ -1,20 +1,42 @@
-"""The shared view filters: one frozen value that filters frames and round-trips through URLs."""
+"""The shared view filters: one frozen value that filters frames, declared once per filter.
+
+``FILTERS`` is the single table of filters: each entry names its field on :class:`Filters`, its
+URL parameter, its command-line flag, its parser and its sidebar widget. The URL parser, the URL
+writer, the sidebar (``ui.sidebar_filters``) and the CLI (``cli export``/``summary``) are all
+generated from it, so adding a filter is one entry here plus, for a new widget kind, its drawing.
+
+Values are validated once, at the edge, into typed values: a place name becomes a
+``geo.Place`` when the URL or the sidebar is read, so :meth:`Filters.apply` is a pure function of
+a frame and typed values.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
-from dashboard import geo, schema
+from dashboard import geo, schema, search
+from dashboard.oblasts import OBLAST_NAMES
 
 DEFAULT_RADIUS_KM = 30.0
 RADIUS_RANGE_KM = (1.0, 1000.0)
 MAX_QUERY_LENGTH = 200
-EVENT_ID = re.compile(r"(STR|DEP|VIS|STA)-\d{4}")
+FIRST_DAY = date(2013, 11, 21)  # Euromaidan: the earliest date the ICC's Ukraine situation covers
+EVENT_ID = re.compile(r"(STR|DEP|VIS|STA)-[0-9]{4,}")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+# Points known only to these precisions are "somewhere in the oblast/country": a radius search
+# leaves them out unless asked (``vague``); country-level rows have no point at all.
+VAGUE_PRECISIONS = ("admin1",)
+
+
+class Rejected(ValueError):
+    """A value a filter cannot use; the message says why, for a notice or a CLI error."""
 
 
 @dataclass(frozen=True)
@@ -26,13 +48,11 @@ class Filters:
         end: Last day shown (inclusive); None for open.
         kinds: Event kinds (``strike``, ``deportation``, ``visit``, ``statement``).
         oblasts: ISO 3166-2 codes.
-        q: Case-insensitive text searched in titles, descriptions, places, people and tags.
-        near: Place name; keeps events within ``radius_km`` of it.
-        radius_km: Radius of the ``near`` filter.
+        q: Free text; every word must be found, in any order and any spelling.
+        near: The place a radius search is centred on, resolved when the URL or sidebar was read.
+        radius_km: Radius of the ``near`` search.
+        vague: Let the radius search keep events placed only to an oblast.
         event: An event id to open in detail; it does not narrow the rows.
-        online: Let ``near`` ask OpenStreetMap's Nominatim for names the gazetteer lacks
-            (None: the ``DASHBOARD_ONLINE_GEOCODING`` setting). A per-user setting, not part
-            of the URL, so shared links resolve the same for everyone.
     """
 
     start: date | None = None
@@ -40,20 +60,17 @@ class Filters:
     kinds: tuple[str, ...] = ()
     oblasts: tuple[str, ...] = ()
     q: str = ""
-    near: str = ""
+    near: geo.Place | None = None
     radius_km: float = DEFAULT_RADIUS_KM
+    vague: bool = False
     event: str = ""
-    online: bool | None = None
-
-    def near_place(self) -> geo.Place | None:
-        """Resolve ``near``, offline first (None when unset or unknown)."""
-        return geo.geocode(self.near, online=self.online) if self.near else None
 
     def apply(self, events: pd.DataFrame) -> pd.DataFrame:
         """Return the rows of ``events`` that pass every filter (a new frame).
 
         A multi-day event passes the date filter when any of its days is in range. With
-        ``near`` set, the result gains a ``distance_km`` column and is limited to the radius.
+        ``near`` set, the result gains a ``distance_km`` column and is limited to the radius;
+        rows with no point, or placed only to an oblast (unless ``vague``), are left out.
         """
         mask = pd.Series(True, index=events.index)
         if self.start is not None:
@@ -64,115 +81,62 @@ class Filters:
         if self.kinds:
             mask &= events["kind"].isin(self.kinds)
         if self.oblasts:
-            mask &= events["admin1_code"].isin(self.oblasts)
+            mask &= events["admin1_code"].isin(self.oblasts).fillna(False)
         if self.q:
-            mask &= events["search_text"].str.contains(self.q.casefold(), regex=False)
+            mask &= search.matches(events.loc[mask], self.q).reindex(events.index,
+                                                                     fill_value=False)
+        if self.near is None:
+            return events.loc[mask].copy()
+        if not self.vague:
+            mask &= ~events["geo_precision"].isin(VAGUE_PRECISIONS)
         kept = events.loc[mask]
-        place = self.near_place()
-        if place is None:
-            return kept.copy()
-        inside = geo.within_radius(kept, place.lat, place.lon, self.radius_km)
-        return geo.with_distance_km(kept.loc[inside], place.lat, place.lon)
+        inside = geo.within_radius(kept, self.near.lat, self.near.lon, self.radius_km)
+        return geo.with_distance_km(kept.loc[inside], self.near.lat, self.near.lon)
 
     def to_query_params(self) -> dict[str, str | list[str]]:
         """Return the URL parameters that reproduce this view (defaults are left out)."""
         params: dict[str, str | list[str]] = {}
-        if self.start:
-            params["start"] = self.start.isoformat()
-        if self.end:
-            params["end"] = self.end.isoformat()
-        if self.kinds:
-            params["kind"] = list(self.kinds)
-        if self.oblasts:
-            params["oblast"] = list(self.oblasts)
-        if self.q:
-            params["q"] = self.q
-        if self.near:
-            params["near"] = self.near
-            if self.radius_km != DEFAULT_RADIUS_KM:
-                params["radius_km"] = f"{self.radius_km:g}"
-        if self.event:
-            params["event"] = self.event
+        for spec in FILTERS:
+            value = getattr(self, spec.field)
+            if value == FIELD_DEFAULTS[spec.field] or (spec.needs and not getattr(self,
+                                                                                   spec.needs)):
+                continue
+            text = spec.dump(value)
+            params[spec.param] = text if spec.many else text[0]
         return params
 
     @classmethod
-    def from_query_params(cls, params: Mapping[str, Sequence[str]]) -> tuple[Filters, list[str]]:
+    def from_query_params(cls, params: Mapping[str, Sequence[str]], *,
+                          online: bool | None = None) -> tuple[Filters, list[str]]:
         """Parse URL parameters (each name maps to all its values).
 
         Returns the filters and one notice per value that was not understood; such a value
-        falls back to its default.
+        falls back to its default. ``online`` lets ``near`` ask Nominatim (see ``geo``).
 
         >>> Filters.from_query_params({"kind": ["strike"], "start": ["nope"]})[1]
         ["Ignored start='nope': not a date (use YYYY-MM-DD)."]
         """
+        values: dict[str, Any] = {}
         notices: list[str] = []
-
-        def ignore(name: str, value: str, why: str) -> None:
-            notices.append(f"Ignored {name}={value[:60]!r}: {why}.")
-
-        def last(name: str) -> str:
-            values = [v for v in params.get(name, ()) if v is not None]
-            return values[-1].strip() if values else ""
-
-        dates: dict[str, date | None] = {}
-        for name in ("start", "end"):
-            raw = last(name)
-            dates[name] = None
-            if raw:
+        for spec in FILTERS:
+            raw = [v for v in params.get(spec.param, ()) if v is not None]
+            if not spec.many:
+                raw = [raw[-1].strip()] if raw and raw[-1].strip() else []
+            if not raw:
+                continue
+            parsed = []
+            for text in raw:
                 try:
-                    dates[name] = date.fromisoformat(raw)
-                except ValueError:
-                    ignore(name, raw, "not a date (use YYYY-MM-DD)")
-        if dates["start"] and dates["end"] and dates["start"] > dates["end"]:
-            ignore("end", dates["end"].isoformat(), "it is before start")
-            dates["end"] = None
-
-        kinds: list[str] = []
-        for raw in params.get("kind", ()):
-            kind = parse_kind(raw)
-            if kind is None:
-                ignore("kind", raw, "use one of " + ", ".join(schema.KINDS))
-            elif kind not in kinds:
-                kinds.append(kind)
-
-        oblasts: list[str] = []
-        for raw in params.get("oblast", ()):
-            code = geo.oblast_code(raw)
-            if code is None:
-                ignore("oblast", raw, "not an oblast of Ukraine (use an ISO code such as UA-32)")
-            elif code not in oblasts:
-                oblasts.append(code)
-
-        q = last("q")
-        if len(q) > MAX_QUERY_LENGTH:
-            ignore("q", q, f"longer than {MAX_QUERY_LENGTH} characters")
-            q = ""
-
-        near = last("near")
-        if near and geo.geocode(near) is None:
-            ignore("near", near, "no such place in the gazetteer")
-            near = ""
-
-        radius = DEFAULT_RADIUS_KM
-        raw = last("radius_km")
-        if raw:
-            try:
-                value = float(raw)
-            except ValueError:
-                value = float("nan")
-            low, high = RADIUS_RANGE_KM
-            if low <= value <= high:
-                radius = value
-            else:
-                ignore("radius_km", raw, f"use a number of kilometres from {low:g} to {high:g}")
-
-        event = last("event").upper()
-        if event and not EVENT_ID.fullmatch(event):
-            ignore("event", event, "not an event id such as STR-0001")
-            event = ""
-
-        filters = cls(dates["start"], dates["end"], tuple(kinds), tuple(oblasts), q, near,
-                      radius, event)
+                    parsed.append(spec.parse(text, online))
+                except Rejected as why:
+                    notices.append(f"Ignored {spec.param}={text[:60]!r}: {why}.")
+            if parsed:
+                values[spec.field] = (tuple(dict.fromkeys(parsed)) if spec.many
+                                      else parsed[-1])
+        filters = cls(**values)
+        if filters.start and filters.end and filters.start > filters.end:
+            notices.append(f"Ignored end={filters.end.isoformat()!r}: it is before start.")
+            filters = replace(filters, end=None)
         return filters, notices
 
     def without_event(self) -> Filters:
@@ -180,7 +144,63 @@ class Filters:
         return replace(self, event="")
 
 
-def parse_kind(text: str) -> str | None:
+@dataclass(frozen=True)
+class FilterSpec:
+    """One filter, declared once.
+
+    Attributes:
+        field: Attribute of :class:`Filters`.
+        param: URL parameter (and the CLI flag, with dashes: ``radius_km`` -> ``--radius-km``).
+        label: Sidebar label and CLI help.
+        parse: Text to typed value; raises :class:`Rejected` with the reason. Its second
+            argument says whether online look-ups are allowed.
+        dump: Typed value to its URL texts.
+        widget: How the sidebar draws it: ``date``, ``multiselect``, ``text``, ``place``,
+            ``number``, ``checkbox`` or ``none`` (not in the sidebar).
+        many: Repeatable (a tuple of values).
+        options: Choices of a ``multiselect`` and how to label each.
+        needs: Field that must be set for this one to mean anything (``radius_km`` needs
+            ``near``); it is left out of URLs otherwise.
+        cli: Offered by the command line.
+        help: One line of help for the sidebar and the CLI.
+    """
+
+    field: str
+    param: str
+    label: str
+    parse: Callable[[str, bool | None], Any]
+    dump: Callable[[Any], list[str]]
+    widget: str
+    many: bool = False
+    options: Callable[[], Sequence[str]] | None = None
+    option_label: Callable[[str], str] | None = None
+    needs: str = ""
+    cli: bool = True
+    help: str = ""
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.param.replace("_", "-")
+
+
+def parse_date(text: str, _online: bool | None = None) -> date:
+    """Parse a strict ``YYYY-MM-DD`` date between :data:`FIRST_DAY` and today.
+
+    >>> parse_date("2023-03-17")
+    datetime.date(2023, 3, 17)
+    """
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise Rejected("not a date (use YYYY-MM-DD)")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise Rejected("not a date (use YYYY-MM-DD)") from None
+    if not FIRST_DAY <= day <= date.today():
+        raise Rejected(f"outside the period covered ({FIRST_DAY.isoformat()} to today)")
+    return day
+
+
+def parse_kind(text: str, _online: bool | None = None) -> str:
     """Map a kind name, plural or table label to its kind (``Strikes`` -> ``strike``).
 
     >>> parse_kind("Statements")
@@ -190,4 +210,93 @@ def parse_kind(text: str) -> str | None:
     for name, kind in schema.KINDS.items():
         if key in {name, kind.label.lower(), kind.file.removesuffix(".csv")}:
             return name
-    return None
+    raise Rejected("use one of " + ", ".join(schema.KINDS))
+
+
+def parse_oblast(text: str, _online: bool | None = None) -> str:
+    """Map an ISO 3166-2 code or an oblast name in any spelling to its code."""
+    code = geo.oblast_code(text)
+    if code is None:
+        raise Rejected("not an oblast of Ukraine (use an ISO code such as UA-32)")
+    return code
+
+
+def parse_query(text: str, _online: bool | None = None) -> str:
+    """Accept free text up to :data:`MAX_QUERY_LENGTH` characters, without control characters."""
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        raise Rejected(f"longer than {MAX_QUERY_LENGTH} characters")
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+        raise Rejected("holds control characters")
+    return text
+
+
+def parse_place(text: str, online: bool | None = None) -> geo.Place:
+    """Resolve a place name (any spelling or script), offline first."""
+    name = parse_query(text)
+    place, message = geo.lookup_place(name, online=online) if name else (None, "")
+    if place is None:
+        where = "online or in the gazetteer" if online else "in the gazetteer"
+        raise Rejected(f"no such place {where}" + (f" ({message})" if message else ""))
+    return replace(place, query=name)
+
+
+def parse_radius(text: str, _online: bool | None = None) -> float:
+    """Accept a radius in kilometres within :data:`RADIUS_RANGE_KM`."""
+    low, high = RADIUS_RANGE_KM
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:
+        raise Rejected(f"use a number of kilometres from {low:g} to {high:g}")
+    return value
+
+
+def parse_flag(text: str, _online: bool | None = None) -> bool:
+    """Accept 1/0, true/false, yes/no, on/off."""
+    key = text.strip().lower()
+    if key in TRUE_WORDS | FALSE_WORDS:
+        return key in TRUE_WORDS
+    raise Rejected("use 1 or 0")
+
+
+def parse_event(text: str, _online: bool | None = None) -> str:
+    """Accept an event id such as ``STR-0001``."""
+    key = text.strip().upper()
+    if not EVENT_ID.fullmatch(key):
+        raise Rejected("not an event id such as STR-0001")
+    return key
+
+
+def _text(value: Any) -> list[str]:
+    return [str(value)]
+
+
+FILTERS: tuple[FilterSpec, ...] = (
+    FilterSpec("start", "start", "From", parse_date, lambda d: [d.isoformat()], "date",
+               help="first day, YYYY-MM-DD"),
+    FilterSpec("end", "end", "To", parse_date, lambda d: [d.isoformat()], "date",
+               help="last day, YYYY-MM-DD"),
+    FilterSpec("kinds", "kind", "Kind", parse_kind, list, "multiselect", many=True,
+               options=lambda: list(schema.KINDS), option_label=schema.KIND_LABELS.get,
+               help="strike, deportation, visit or statement (repeatable)"),
+    FilterSpec("oblasts", "oblast", "Oblast", parse_oblast, list, "multiselect", many=True,
+               options=lambda: list(OBLAST_NAMES),
+               option_label=lambda code: f"{OBLAST_NAMES[code]} ({code})",
+               help="ISO 3166-2 code or oblast name (repeatable)"),
+    FilterSpec("q", "q", "Search text", parse_query, _text, "text",
+               help="every word, any order, any spelling: Kiev, Київ, Lvova-Belova"),
+    FilterSpec("near", "near", "Near a place", parse_place,
+               lambda place: [place.query or place.name], "place",
+               help="any spelling: Kiev, Київ, Artemivsk; keeps events within the radius"),
+    FilterSpec("radius_km", "radius_km", "Radius (km)", parse_radius,
+               lambda km: [f"{km:g}"], "number", needs="near",
+               help=f"radius of the near search (default {DEFAULT_RADIUS_KM:g})"),
+    FilterSpec("vague", "vague", "Include events placed only to an oblast", parse_flag,
+               lambda flag: ["1"], "checkbox", needs="near",
+               help="let the near search keep events known only to their oblast"),
+    FilterSpec("event", "event", "Event", parse_event, _text, "none", cli=False),
+)
+FIELD_DEFAULTS = {f.name: f.default for f in fields(Filters)}
+assert {spec.field for spec in FILTERS} == set(FIELD_DEFAULTS), "every field needs a spec"

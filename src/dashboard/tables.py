@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from dashboard import schema
+from dashboard import schema, search
 from dashboard.schema import Field
 
 LINE = "line"  # index name of a freshly read table: the row's line number in its file
@@ -236,7 +236,7 @@ class Dataset:
 
 
 def stack(tables: list[Table]) -> pd.DataFrame:
-    """Stack typed tables into the unified frame with ``kind`` and a lower-case search text."""
+    """Stack typed tables into the unified frame with ``kind`` and the search columns."""
     frames = [t.frame.assign(kind=t.kind).reset_index(drop=True) for t in tables
               if not t.frame.empty]
     columns = list(schema.unified_columns())
@@ -246,10 +246,7 @@ def stack(tables: list[Table]) -> pd.DataFrame:
     else:
         events = pd.concat(frames, ignore_index=True).reindex(columns=columns)
     events["kind"] = pd.Categorical(events["kind"], categories=list(schema.KINDS))
-    text = pd.Series("", index=events.index, dtype="string")
-    for column in schema.SEARCHABLE:
-        text = text + " " + events[column].astype("string").fillna("")
-    events["search_text"] = text.str.casefold()
+    events[["search_text", "search_keys"]] = search.search_columns(events)
     return events.sort_values(["date", "event_id"], ignore_index=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from datetime import date
@@ -11,15 +12,26 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, export, geo, schema, tables
-from dashboard.filters import DEFAULT_RADIUS_KM, RADIUS_RANGE_KM, Filters
-from dashboard.oblasts import OBLAST_NAMES
+from dashboard import config, display, export, geo, schema, tables
+from dashboard.display import filter_summary, for_display, metric_number, plain, problem_frame
+from dashboard.filters import (
+    FILTERS,
+    FIRST_DAY,
+    MAX_QUERY_LENGTH,
+    RADIUS_RANGE_KM,
+    Filters,
+    FilterSpec,
+    Rejected,
+)
 
-FIRST_DAY = date(2013, 11, 21)  # Euromaidan: the earliest date the ICC's Ukraine situation covers
-WIDGETS = {"start": "f_start", "end": "f_end", "kinds": "f_kinds", "oblasts": "f_oblasts",
-           "q": "f_q", "near": "f_near", "radius_km": "f_radius", "online": "f_online"}
+__all__ = ["filter_summary", "for_display", "metric_number", "plain", "problem_frame"]
+
+logger = logging.getLogger(__name__)
 EVENT_KEY = "event"
 NOTICES_KEY = "url_notices"
+ONLINE_KEY = "f_online"
+# Per-page view state kept in the URL beside the filters (map mode, shading, timeline step).
+VIEW_PARAMS = ("map", "shade", "period")
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading events…")
@@ -56,25 +68,77 @@ def place_options() -> list[str]:
     return geo.place_names()
 
 
+def _widget_value(spec: FilterSpec, value: object) -> object:
+    """The sidebar widget's state for a filter value."""
+    if spec.many:
+        return list(value)
+    if spec.widget == "place":
+        return (value.query or value.name) if value else None
+    return value
+
+
 def _init_from_url() -> None:
     """On a session's first run, turn the URL into widget state and remember any notices."""
-    params = {name: st.query_params.get_all(name) for name in st.query_params}
-    filters, notices = Filters.from_query_params(params)
     state = st.session_state
-    state[WIDGETS["start"]] = filters.start
-    state[WIDGETS["end"]] = filters.end
-    state[WIDGETS["kinds"]] = list(filters.kinds)
-    state[WIDGETS["oblasts"]] = list(filters.oblasts)
-    state[WIDGETS["q"]] = filters.q
-    state[WIDGETS["near"]] = filters.near or None
-    state[WIDGETS["radius_km"]] = filters.radius_km
-    state[WIDGETS["online"]] = config.ONLINE_GEOCODING
-    state[EVENT_KEY] = filters.event
+    state[ONLINE_KEY] = config.ONLINE_GEOCODING
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    filters, notices = Filters.from_query_params(params, online=state[ONLINE_KEY])
+    for spec in FILTERS:
+        state[widget_key(spec)] = _widget_value(spec, getattr(filters, spec.field))
     state[NOTICES_KEY] = notices
 
 
 def _clear_notices() -> None:
     st.session_state[NOTICES_KEY] = []
+
+
+def widget_key(spec: FilterSpec) -> str:
+    """Session-state key of a filter's widget (``event`` is kept under ``EVENT_KEY``)."""
+    return EVENT_KEY if spec.field == "event" else f"f_{spec.field}"
+
+
+def _draw(spec: FilterSpec, disabled: bool) -> None:
+    """Draw one filter's widget as its spec declares."""
+    key, common = widget_key(spec), {"on_change": _clear_notices, "help": spec.help or None}
+    if spec.widget == "date":
+        st.date_input(spec.label, key=key, min_value=FIRST_DAY, max_value=date.today(),
+                      format="YYYY-MM-DD", **common)
+    elif spec.widget == "multiselect":
+        st.multiselect(spec.label, spec.options(), key=key, format_func=spec.option_label,
+                       placeholder="All", **common)
+    elif spec.widget == "text":
+        st.text_input(spec.label, key=key, max_chars=MAX_QUERY_LENGTH,
+                      placeholder="e.g. Kh-22, hospital, Khan", **common)
+    elif spec.widget == "place":
+        st.selectbox(spec.label, place_options(), key=key, index=None, accept_new_options=True,
+                     placeholder="Type a place: Bucha, Kharkov…", **common)
+    elif spec.widget == "number":
+        st.number_input(spec.label, key=key, min_value=RADIUS_RANGE_KM[0],
+                        max_value=RADIUS_RANGE_KM[1], step=5.0, format="%.0f",
+                        disabled=disabled, **common)
+    elif spec.widget == "checkbox":
+        st.checkbox(spec.label, key=key, disabled=disabled, **common)
+
+
+def _from_widgets() -> tuple[Filters, list[str]]:
+    """Validate the widgets' values into filters, once, at the edge (``near`` is geocoded here)."""
+    state, values, notices = st.session_state, {}, []
+    for spec in FILTERS:
+        value = state.get(widget_key(spec))
+        if value in (None, "", []):
+            continue
+        if spec.widget in {"text", "place"} or spec.field == "event":
+            try:
+                value = spec.parse(str(value), state.get(ONLINE_KEY))
+            except Rejected as why:
+                notices.append(f"{spec.label}: {str(value)[:60]!r} ignored, {why}.")
+                continue
+        values[spec.field] = tuple(value) if spec.many else value
+    filters = Filters(**values)
+    if filters.start and filters.end and filters.start > filters.end:
+        notices.append("'From' is after 'To': the date filter is off until you fix it.")
+        filters = replace(filters, start=None, end=None)
+    return filters, notices
 
 
 def sidebar_filters() -> Filters:
@@ -84,65 +148,21 @@ def sidebar_filters() -> Filters:
         _init_from_url()
     with st.sidebar:
         st.header("Filters")
-        left, right = st.columns(2)
-        left.date_input("From", key=WIDGETS["start"], min_value=FIRST_DAY,
-                        max_value=date.today(), format="YYYY-MM-DD", on_change=_clear_notices)
-        right.date_input("To", key=WIDGETS["end"], min_value=FIRST_DAY,
-                         max_value=date.today(), format="YYYY-MM-DD", on_change=_clear_notices)
-        st.multiselect("Kind", list(schema.KINDS), key=WIDGETS["kinds"],
-                       format_func=schema.KIND_LABELS.get, placeholder="All kinds",
-                       on_change=_clear_notices)
-        st.multiselect("Oblast", list(OBLAST_NAMES), key=WIDGETS["oblasts"],
-                       format_func=lambda code: f"{OBLAST_NAMES[code]} ({code})",
-                       placeholder="All of Ukraine", on_change=_clear_notices)
-        st.text_input("Search text", key=WIDGETS["q"], placeholder="e.g. Kh-22, hospital, Khan",
-                      max_chars=200, on_change=_clear_notices)
-        st.selectbox("Near a place", place_options(), key=WIDGETS["near"], index=None,
-                     accept_new_options=True, placeholder="Type a place: Bucha, Kharkov…",
-                     on_change=_clear_notices,
-                     help="Any spelling: Kiev, Київ, Artemivsk. Keeps events within the radius.")
-        st.number_input("Radius (km)", key=WIDGETS["radius_km"], min_value=RADIUS_RANGE_KM[0],
-                        max_value=RADIUS_RANGE_KM[1], step=5.0, format="%.0f",
-                        on_change=_clear_notices,
-                        disabled=not state.get(WIDGETS["near"]))
-        st.toggle("Look up unknown places online", key=WIDGETS["online"],
-                  on_change=_clear_notices,
+        for spec in FILTERS:
+            needs = state.get(f"f_{spec.needs}") if spec.needs else True
+            _draw(spec, disabled=not needs)
+        st.toggle("Look up unknown places online", key=ONLINE_KEY, on_change=_clear_notices,
                   help="Ask OpenStreetMap's Nominatim (one request a second, answers cached) "
                        "for a place the offline gazetteer does not know.")
-    near = (state[WIDGETS["near"]] or "").strip()
-    online = bool(state[WIDGETS["online"]])
-    place, message = geo.lookup_place(near, online=online) if near else (None, "")
-    if near and place is None:
-        where = "online or in the gazetteer" if online else "in the gazetteer"
-        state[NOTICES_KEY] = [f"No place called {near!r} {where}; the near filter is off."
-                              + (f" ({message})" if online and message else "")]
-        near = ""
-    elif place is not None:
-        st.sidebar.caption(place_caption(place))
-    filters = Filters(
-        start=state[WIDGETS["start"]], end=state[WIDGETS["end"]],
-        kinds=tuple(state[WIDGETS["kinds"]]), oblasts=tuple(state[WIDGETS["oblasts"]]),
-        q=state[WIDGETS["q"]].strip(), near=near,
-        radius_km=float(state[WIDGETS["radius_km"]] or DEFAULT_RADIUS_KM),
-        event=state.get(EVENT_KEY, ""), online=online)
-    if filters.start and filters.end and filters.start > filters.end:
-        state[NOTICES_KEY] = ["'From' is after 'To': the date filter is off until you fix it."]
-        filters = replace(filters, start=None, end=None)
-    st.query_params.from_dict(filters.to_query_params())
+    filters, notices = _from_widgets()
+    if notices:
+        state[NOTICES_KEY] = notices
+    if filters.near is not None:
+        st.sidebar.caption(display.place_caption(filters.near))
+    kept = {name: st.query_params.get_all(name) for name in VIEW_PARAMS
+            if name in st.query_params}
+    st.query_params.from_dict({**filters.to_query_params(), **kept})
     return filters
-
-
-def place_caption(place: geo.Place) -> str:
-    """Say which place a name resolved to, and how many others share the name."""
-    where = ", ".join(part for part in (place.name, place.admin1 or place.country) if part)
-    text = f"Centred on {where} ({place.lat:.3f}, {place.lon:.3f})."
-    if place.source in {"nominatim", "cache"}:
-        text += " Found online in OpenStreetMap (Nominatim)."
-    if place.alternatives:
-        others = len(place.alternatives)
-        text += (f" {others} other place{'s' if others > 1 else ''} share this name; "
-                 "pick one by typing it with its oblast, e.g. 'Novoselivka, Donetsk'.")
-    return text
 
 
 def open_event(event_id: str) -> None:
@@ -163,15 +183,10 @@ def open_selected(table_key: str, event_ids: list[str]) -> None:
 def show_notices(data: tables.Dataset) -> None:
     """Tell the user about URL values that were ignored and rows that were left out."""
     for notice in st.session_state.get(NOTICES_KEY, []):
-        st.warning(notice, icon="⚠️")
+        st.warning(plain(notice), icon="⚠️")
     if data.problems:
         with st.expander(f"⚠️ {data.rejected} invalid event row(s) not displayed — why"):
             st.dataframe(problem_frame(data.problems), hide_index=True, width="stretch")
-
-
-def problem_frame(problems: tuple[tables.Problem, ...]) -> pd.DataFrame:
-    return pd.DataFrame([{"file": p.file, "line": p.line, "column": p.column,
-                          "problem": p.message, "value": p.value} for p in problems])
 
 
 def view_url(page: str, filters: Filters) -> str:
@@ -183,38 +198,6 @@ def view_url(page: str, filters: Filters) -> str:
         match = re.match(r"(https?://[^/]+)", url)
         base = match.group(1) if match else ""
     return f"{base}/{page}" + (f"?{query}" if query else "")
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: object) -> str:
-    """Escape Markdown so event text shows literally (never as HTML, links or formatting).
-
-    >>> plain("<b>x</b> [y](javascript:z)")
-    '\\\\<b\\\\>x\\\\</b\\\\> \\\\[y\\\\]\\\\(javascript\\\\:z\\\\)'
-    """
-    if text is None or (isinstance(text, float) and pd.isna(text)) or text is pd.NA:
-        return ""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-
-
-def safe_link(url: object, label: str | None = None) -> str:
-    """Return a Markdown link for an http(s) URL, or the escaped text for anything else."""
-    text = "" if url is None or url is pd.NA else str(url).strip()
-    if not re.fullmatch(r"https?://[^\s<>()\[\]]+", text):
-        return plain(text)
-    return f"[{plain(label or text)}]({text})"
-
-
-def metric_number(value: float | int | None) -> str:
-    return "—" if value is None or pd.isna(value) else f"{int(value):,}"
-
-
-def for_display(events: pd.DataFrame) -> pd.DataFrame:
-    """Blank out missing text so tables show empty cells rather than 'None'."""
-    text = [c for c in events.columns if pd.api.types.is_string_dtype(events[c])]
-    return events.assign(**{c: events[c].fillna("") for c in text})
 
 
 def event_table_config() -> dict:
@@ -252,25 +235,15 @@ def event_detail(row: pd.Series) -> None:
     st.markdown(plain(row["description"]))
     if kind.name == "statement" and pd.notna(row["quote"]) and str(row["quote"]):
         st.markdown(f"> “{plain(row['quote'])}” — {plain(row['speaker'])}")
-    sources = [safe_link(row["source_url"], str(row["source_name"]))]
+    sources = [display.safe_link(row["source_url"], str(row["source_name"]))]
     others = "" if pd.isna(row["other_sources"]) else str(row["other_sources"])
-    sources += [safe_link(url.strip()) for url in others.split(";") if url.strip()]
+    sources += [display.safe_link(url.strip()) for url in others.split(";") if url.strip()]
     st.markdown("**Sources**\n\n" + "\n".join(f"- {s}" for s in sources))
     fields = [f for f in schema.table_fields(kind.name)
               if f.name not in {"title", "description", "source_url", "other_sources"}]
     shown = pd.DataFrame({"field": [f.name for f in fields],
-                          "value": [_cell(row[f.name]) for f in fields]})
+                          "value": [display.cell(row[f.name]) for f in fields]})
     st.dataframe(shown, hide_index=True, width="stretch")
-
-
-def _cell(value: object) -> str:
-    if value is None or value is pd.NA or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
 
 
 def download_button(events: pd.DataFrame, name: str, key: str) -> None:
@@ -286,12 +259,23 @@ def _leave_legacy_multipage_mode() -> None:
     A server whose first visitor opens a deep link (``/map``) runs ``pages/map.py`` directly,
     because a ``pages/`` folder starts Streamlit in its legacy multipage mode until some run
     calls ``st.navigation`` (streamlit/streamlit#10276). Without the frame there are no
-    filters and the URL is ignored, so switch the process to ``st.navigation`` and rerun.
+    filters and the URL is ignored, so switch the process to ``st.navigation`` and rerun, once.
+    A page run on its own with no frame to return to (a test opening the page file) goes on
+    with default filters.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
+    if not PagesManager.uses_pages_directory:
+        return
+    if st.session_state.get(_LEGACY_RERUN_KEY):
+        st.error("This page could not load the app's filters. Open the app's home page.")
+        st.stop()
+    st.session_state[_LEGACY_RERUN_KEY] = True
     PagesManager.uses_pages_directory = False
     st.rerun()
+
+
+_LEGACY_RERUN_KEY = "left_legacy_multipage_mode"
 
 
 def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd.DataFrame]:
@@ -306,19 +290,3 @@ def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd
     show_notices(data)
     events = filters.apply(data.events)
     return data, filters, events
-
-
-def filter_summary(filters: Filters, shown: int, total: int) -> str:
-    """Describe the active filters in one line, e.g. '12 of 300 events · strikes · near Bucha'."""
-    parts = [f"{shown:,} of {total:,} events"]
-    if filters.start or filters.end:
-        parts.append(f"{filters.start or '…'} to {filters.end or '…'}")
-    if filters.kinds:
-        parts.append(", ".join(schema.KIND_LABELS[k].lower() for k in filters.kinds))
-    if filters.oblasts:
-        parts.append(", ".join(OBLAST_NAMES.get(c, c) for c in filters.oblasts))
-    if filters.q:
-        parts.append(f"matching “{filters.q}”")
-    if filters.near:
-        parts.append(f"within {filters.radius_km:g} km of {filters.near}")
-    return " · ".join(parts)

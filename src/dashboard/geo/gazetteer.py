@@ -53,6 +53,7 @@ class Place:
         match: How the name matched: ``name`` (main, Ukrainian or Russian name), ``alternate``
             (a GeoNames alternate name), ``renaming`` (a former name), ``fuzzy`` (only after
             folding transliteration variants) or ``online``.
+        query: The text it was resolved from, when that matters (a shared link keeps it).
     """
 
     name: str
@@ -66,6 +67,7 @@ class Place:
     name_uk: str = ""
     geonameid: int | None = None
     match: str = "name"
+    query: str = ""
 
     @property
     def admin1(self) -> str:
