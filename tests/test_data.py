@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -158,6 +159,81 @@ def test_founding_story_is_in_the_record():
     assert has("statement", "2023-03-14", "peskov")
     assert has("statement", "2023-03-17", "putin", "lvova-belova", "warrant")
 
+
+
+def related_ids() -> dict[str, list[str]]:
+    """Map every event id to the ids its ``related`` column lists, in file order."""
+    frame = events()
+    return {row.event_id: ([] if pd.isna(row.related) else
+                           [i.strip() for i in str(row.related).split(";") if i.strip()])
+            for row in frame.itertuples()}
+
+
+def test_related_ids_exist_and_every_relation_is_mutual():
+    """Test that each related id names a shipped row and that row lists this one back."""
+    links = related_ids()
+    unknown = sorted({i for ids in links.values() for i in ids} - set(links))
+    one_way = sorted((a, b) for a, ids in links.items() for b in ids
+                     if b in links and a not in links[b])
+    assert unknown == [] and one_way == []
+    assert sum(map(len, links.values())) > 0
+
+
+def test_no_row_relates_to_itself_or_repeats_an_id():
+    """Test that a row never lists its own id and never lists the same id twice."""
+    links = related_ids()
+    assert [a for a, ids in links.items() if a in ids] == []
+    assert [a for a, ids in links.items() if len(ids) != len(set(ids))] == []
+
+
+def test_ids_named_in_a_description_are_related_rows():
+    """Test that a row pointing to another row in its text (e.g. 'counted under STR-0055')
+    also relates to it, so the app can show the pair."""
+    links = related_ids()
+    frame = events()
+    missing = [(row.event_id, named) for row in frame.itertuples()
+               for named in re.findall(r"\b(?:STR|DEP|VIS|STA)-\d{4}\b", row.description)
+               if named != row.event_id and named not in links[row.event_id]]
+    assert missing == []
+
+
+def test_kherson_drone_campaign_summary_is_a_series():
+    """Test that the nine-month Kherson drone campaign row is not counted as one attack."""
+    frame = events().set_index("event_id")
+    assert frame.loc["STR-0233", "scope"] == "series"
+
+
+def test_aggregate_child_figures_are_reports():
+    """Test that findings adding up many removals (Yale lab studies, the Rostov guardianship
+    tally) are report rows, whose figures headline totals never add."""
+    deportations = events()[events()["kind"] == "deportation"]
+    text = deportations["search_text"]
+    yale = deportations[text.str.contains("yale", regex=False)]
+    rostov = deportations[text.str.contains("rostov", regex=False)
+                          & text.str.contains("guardianship", regex=False)
+                          & deportations["children"].fillna(0).gt(1000)]
+    assert len(yale) >= 2 and len(rostov) >= 1
+    assert set(yale["scope"]) == {"report"} and set(rostov["scope"]) == {"report"}
+
+
+def test_report_deportations_stay_out_of_overlap_groups():
+    """Test that no report row is related to another deportation row, so an overlap group's
+    largest figure is always a count of specific children."""
+    frame = events().set_index("event_id")
+    links = related_ids()
+    kinds = frame["kind"].astype(str)
+    reports = frame.index[(kinds == "deportation") & (frame["scope"] == "report")]
+    assert len(reports) > 0
+    linked = [(a, b) for a in reports for b in links[a] if kinds[b] == "deportation"]
+    assert linked == []
+
+
+def test_places_known_only_to_a_country_have_no_coordinates():
+    """Test that rows placed only in a country carry no point (the map must not pin them)."""
+    frame = events()
+    country = frame[frame["geo_precision"] == "country"]
+    assert len(country) > 0
+    assert country["lat"].isna().all() and country["lon"].isna().all()
 
 REFERENCE = os.environ.get("DASHBOARD_REFERENCE_DIR")
 needs_reference = pytest.mark.skipif(
