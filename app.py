@@ -12,9 +12,10 @@ page = st.navigation([
     st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("pages/timeline.py", title="Timeline", icon=":material/timeline:",
             url_path="timeline"),
+    st.Page("pages/cases.py", title="Cases", icon=":material/gavel:", url_path="cases"),
     st.Page("pages/explore.py", title="Explore", icon=":material/table:", url_path="explore"),
     st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ])
-st.session_state["filters"] = ui.sidebar_filters()
+st.session_state["filters"] = ui.guarded(ui.sidebar_filters)
 st.session_state["page_path"] = page.url_path
-page.run()
+ui.guarded(page.run)

@@ -17,7 +17,7 @@ if filters.event:
             st.warning(f"No event {filters.event} in the data (it may have been rejected by "
                        "validation, see the notice above).")
         else:
-            ui.event_detail(match.iloc[0])
+            ui.event_detail(match.iloc[0], data.events)
         st.button("Close event", icon=":material/close:", on_click=ui.open_event, args=("",))
 
 LEAD = ["event_id", "date", "end_date", "title", "place", "admin1"]
@@ -37,7 +37,9 @@ for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
         st.dataframe(ui.for_display(rows[columns]), hide_index=True, width="stretch",
                      column_config=ui.event_table_config(), selection_mode="single-row",
                      key=key, on_select=partial(ui.open_selected, key, rows["event_id"].tolist()))
-        ui.download_button(rows, f"icc-ukraine-{name}.csv", key=f"download_{kind or 'all'}")
+        ui.download_buttons(rows, ui.view_label(name, filters),
+                            key=f"download_{kind or 'all'}",
+                            view=ui.view_url("explore", filters.without_event()))
 
 st.subheader("Cite this view")
 st.code(export.citation(ui.view_url("explore", filters.without_event()), ui.data_version(),

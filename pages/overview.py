@@ -10,17 +10,10 @@ data, filters, events = ui.page_start(
     "in the International Criminal Court's investigation of Russia's war against Ukraine.")
 st.markdown(ui.plain(ui.filter_summary(filters, len(events), len(data.events))))
 
-columns = st.columns(len(schema.KINDS) + 3)
-for column, (kind, label) in zip(columns, schema.KIND_LABELS.items(), strict=False):
+columns = st.columns(len(schema.KINDS))
+for column, (kind, label) in zip(columns, schema.KIND_LABELS.items(), strict=True):
     column.metric(label, f"{(events['kind'] == kind).sum():,}")
-strikes = events[events["kind"] == "strike"]
-columns[-3].metric("Killed in strikes", ui.metric_number(strikes["killed"].sum(min_count=1)),
-                   help="Sum of the latest official figures; strikes with no figure count as 0.")
-columns[-2].metric("Injured in strikes", ui.metric_number(strikes["injured"].sum(min_count=1)))
-columns[-1].metric("Children (deportation events)",
-                   ui.metric_number(events["children"].sum(min_count=1)),
-                   help="Sum of children named per event; events can overlap, so this is not a "
-                        "count of distinct children.")
+ui.headline_figures(events)
 
 if events.empty:
     st.info("No events match these filters. Clear some filters in the sidebar.")

@@ -11,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import geo
-from dashboard.filters import DEFAULT_RADIUS_KM, Filters, Rejected, parse_kind, parse_place
+from dashboard.filters import (
+    DEFAULT_RADIUS_KM,
+    Filters,
+    Rejected,
+    parse_case,
+    parse_kind,
+    parse_place,
+)
 
 
 def _ids(frame: pd.DataFrame) -> list[str]:
@@ -73,7 +80,8 @@ def test_near_keeps_inside_and_drops_outside(events, lat, lon, radius):
 def test_query_params_round_trip():
     """Test that to_query_params and from_query_params are inverses for a full view."""
     original = Filters(date(2022, 3, 1), date(2023, 3, 31), ("strike", "visit"), ("UA-32",),
-                       "school", parse_place("Bucha"), 50.0, True, "STR-0001")
+                       "school", parse_place("Bucha"), 50.0, True,
+                       parse_case("kobylash-sokolov"), "STR-0001")
     params = {k: v if isinstance(v, list) else [v] for k, v in original.to_query_params().items()}
     parsed, notices = Filters.from_query_params(params)
     assert parsed == original and notices == []

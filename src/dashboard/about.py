@@ -79,3 +79,10 @@ def dictionary() -> dict[str, pd.DataFrame]:
     for kind in schema.KINDS.values():
         tables[f"{kind.label} ({kind.file})"] = describe(kind.fields)
     return tables
+
+
+def dictionary_frame() -> pd.DataFrame:
+    """The data dictionary as one table, with the table each column belongs to."""
+    return pd.concat([frame.assign(table=name) for name, frame in dictionary().items()],
+                     ignore_index=True)[["table", "column", "type", "required",
+                                         "allowed values", "meaning"]]

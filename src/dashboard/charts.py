@@ -10,6 +10,7 @@ selections to Streamlit, so the map could not filter the table.)
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -258,3 +259,11 @@ def legal_milestones(events: pd.DataFrame) -> pd.DataFrame:
     tags = statements["tags"].fillna("").str.split(";")
     marked = statements[tags.map(lambda t: "milestone" in t)]
     return marked.sort_values("date").drop_duplicates("date")[["date", "title", "event_id"]]
+
+
+def shade_period(fig: go.Figure, start: date, end: date | None, label: str) -> go.Figure:
+    """Shade the period a warrant names on a time axis (open-ended periods run to today)."""
+    fig.add_vrect(x0=start.isoformat(), x1=(end or date.today()).isoformat(), fillcolor="#888",
+                  opacity=0.15, line_width=0, annotation_text=label,
+                  annotation_position="top left")
+    return fig

@@ -113,6 +113,8 @@ def filter_summary(filters: Filters, shown: int, total: int) -> str:
         parts.append(", ".join(schema.KIND_LABELS[k].lower() for k in filters.kinds))
     if filters.oblasts:
         parts.append(", ".join(OBLAST_NAMES.get(c, c) for c in filters.oblasts))
+    if filters.case:
+        parts.append(f"within the scope of {filters.case.title}")
     if filters.q:
         parts.append(f"matching “{filters.q}”")
     if filters.near:

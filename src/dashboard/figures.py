@@ -146,3 +146,18 @@ def summary(events: pd.DataFrame) -> dict:
         "figures": {name: asdict(figure) for name, figure in headline(events).items()},
         "largest_reports": {name: asdict(r) for name, r in largest_reports(events).items()},
     }
+
+
+def counted_text(figure: Figure) -> str:
+    """Say in a few words which rows a figure counts and leaves out.
+
+    >>> counted_text(Figure(10, 3, 1, 2, ""))
+    'from 3 rows; 2 with no figure; 1 row left out by definition'
+    """
+    parts = [f"from {figure.rows:,} row{'s' if figure.rows != 1 else ''}"]
+    if figure.unknown:
+        parts.append(f"{figure.unknown:,} with no figure")
+    if figure.excluded:
+        parts.append(f"{figure.excluded:,} row{'s' if figure.excluded != 1 else ''} left out "
+                     "by definition")
+    return "; ".join(parts)

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import geo, schema, search
+from dashboard import cases, geo, schema, search
 from dashboard.oblasts import OBLAST_NAMES
 
 DEFAULT_RADIUS_KM = 30.0
@@ -52,6 +52,7 @@ class Filters:
         near: The place a radius search is centred on, resolved when the URL or sidebar was read.
         radius_km: Radius of the ``near`` search.
         vague: Let the radius search keep events placed only to an oblast.
+        case: An ICC case; keeps the events within its scope.
         event: An event id to open in detail; it does not narrow the rows.
     """
 
@@ -63,6 +64,7 @@ class Filters:
     near: geo.Place | None = None
     radius_km: float = DEFAULT_RADIUS_KM
     vague: bool = False
+    case: cases.Case | None = None
     event: str = ""
 
     def apply(self, events: pd.DataFrame) -> pd.DataFrame:
@@ -82,6 +84,8 @@ class Filters:
             mask &= events["kind"].isin(self.kinds)
         if self.oblasts:
             mask &= events["admin1_code"].isin(self.oblasts).fillna(False)
+        if self.case is not None:
+            mask &= self.case.mask(events)
         if self.q:
             mask &= search.matches(events.loc[mask], self.q).reindex(events.index,
                                                                      fill_value=False)
@@ -155,8 +159,8 @@ class FilterSpec:
         parse: Text to typed value; raises :class:`Rejected` with the reason. Its second
             argument says whether online look-ups are allowed.
         dump: Typed value to its URL texts.
-        widget: How the sidebar draws it: ``date``, ``multiselect``, ``text``, ``place``,
-            ``number``, ``checkbox`` or ``none`` (not in the sidebar).
+        widget: How the sidebar draws it: ``date``, ``multiselect``, ``select``, ``text``,
+            ``place``, ``number``, ``checkbox`` or ``none`` (not in the sidebar).
         many: Repeatable (a tuple of values).
         options: Choices of a ``multiselect`` and how to label each.
         needs: Field that must be set for this one to mean anything (``radius_km`` needs
@@ -269,6 +273,15 @@ def parse_event(text: str, _online: bool | None = None) -> str:
     return key
 
 
+def parse_case(text: str, _online: bool | None = None) -> cases.Case:
+    """Accept the id of a case in ``data/cases.csv``."""
+    case = cases.case_by_id(text.strip().lower())
+    if case is None:
+        known = ", ".join(c.case_id for c in cases.all_cases()) or "none loaded"
+        raise Rejected(f"not an ICC case id (use one of {known})")
+    return case
+
+
 def _text(value: Any) -> list[str]:
     return [str(value)]
 
@@ -296,6 +309,10 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec("vague", "vague", "Include events placed only to an oblast", parse_flag,
                lambda flag: ["1"], "checkbox", needs="near",
                help="let the near search keep events known only to their oblast"),
+    FilterSpec("case", "case", "ICC case", parse_case, lambda case: [case.case_id], "select",
+               options=lambda: [c.case_id for c in cases.all_cases()],
+               option_label=lambda case_id: getattr(cases.case_by_id(case_id), "title", case_id),
+               help="keep events within the scope of an ICC case's warrants"),
     FilterSpec("event", "event", "Event", parse_event, _text, "none", cli=False),
 )
 FIELD_DEFAULTS = {f.name: f.default for f in fields(Filters)}

@@ -170,3 +170,36 @@ SEARCHABLE = (
     "weapon", "facility", "destination", "visitor", "organisation", "speaker", "quote",
     "title_uk", "description_uk",
 )
+
+CASES_FILE = "cases.csv"
+CASE_STATUSES = ()  # free text: the court's own wording ("Warrants outstanding; ...")
+CASE_FIELDS: tuple[Field, ...] = (
+    Field("case_id", "text", "Stable id used in URLs (case=putin-lvova-belova)", True),
+    Field("title", "text", "The case in one line", True),
+    Field("title_uk", "text", "The title in Ukrainian"),
+    Field("suspects", "text", "';'-separated full names as the ICC spells them", True),
+    Field("positions", "text", "';'-separated positions at the time, in the order of suspects",
+          True),
+    Field("crimes", "text", "Alleged crimes, in the curators' words", True),
+    Field("crimes_uk", "text", "Alleged crimes in Ukrainian"),
+    Field("articles", "text", "Rome Statute articles, ';'-separated", True),
+    Field("conduct", "text", "The conduct and period the warrant names, in the curators' words",
+          True),
+    Field("conduct_uk", "text", "The conduct in Ukrainian"),
+    Field("period_start", "date", "First day of the conduct the warrant names", True),
+    Field("period_end", "date", "Last day of that conduct; empty when open-ended"),
+    Field("issued", "date", "Day the judges issued the warrants", True),
+    Field("made_public", "date", "Day the warrants were announced", True),
+    Field("status", "text", "Where the case stands", True),
+    Field("scope_kind", "text", "Kind of events the warrant's description covers", True,
+          ("strike", "deportation")),
+    Field("scope_types", "text", "';'-separated target types (strikes) or deportation types",
+          True),
+    Field("scope_start", "date", "First day of events within scope", True),
+    Field("scope_end", "date", "Last day of events within scope; empty when open-ended"),
+    Field("scope_country", "text", "ISO 3166-1 alpha-2 code where the events took place", True),
+    Field("source_name", "text", "Publisher of the primary source", True),
+    Field("source_url", "url", "The page stating the warrants (https)", True),
+    Field("other_sources", "urls", "Further https URLs, ';'-separated"),
+    Field("related", "text", "';'-separated ids of statements about the case"),
+)

@@ -84,6 +84,9 @@ def _cell_check(f: Field) -> list[pa.Check]:
     return checks
 
 
+cell_checks = _cell_check  # the cases table (cases.py) checks its cells alike
+
+
 # Cross-column rules: (column blamed, message, predicate that is True for good rows).
 RowRule = tuple[str, str, Callable[[pd.DataFrame], pd.Series]]
 

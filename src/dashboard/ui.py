@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import config, display, export, geo, schema, tables
+from dashboard import about, cases, config, display, export, figures, geo, schema, tables
 from dashboard.display import filter_summary, for_display, metric_number, plain, problem_frame
 from dashboard.filters import (
+    EVENT_ID,
     FILTERS,
     FIRST_DAY,
     MAX_QUERY_LENGTH,
@@ -74,6 +75,8 @@ def _widget_value(spec: FilterSpec, value: object) -> object:
         return list(value)
     if spec.widget == "place":
         return (value.query or value.name) if value else None
+    if spec.widget == "select":
+        return spec.dump(value)[0] if value else None
     return value
 
 
@@ -106,6 +109,9 @@ def _draw(spec: FilterSpec, disabled: bool) -> None:
     elif spec.widget == "multiselect":
         st.multiselect(spec.label, spec.options(), key=key, format_func=spec.option_label,
                        placeholder="All", **common)
+    elif spec.widget == "select":
+        st.selectbox(spec.label, spec.options(), key=key, index=None,
+                     format_func=spec.option_label, placeholder="Any", **common)
     elif spec.widget == "text":
         st.text_input(spec.label, key=key, max_chars=MAX_QUERY_LENGTH,
                       placeholder="e.g. Kh-22, hospital, Khan", **common)
@@ -127,7 +133,7 @@ def _from_widgets() -> tuple[Filters, list[str]]:
         value = state.get(widget_key(spec))
         if value in (None, "", []):
             continue
-        if spec.widget in {"text", "place"} or spec.field == "event":
+        if spec.widget in {"text", "place", "select"} or spec.field == "event":
             try:
                 value = spec.parse(str(value), state.get(ONLINE_KEY))
             except Rejected as why:
@@ -223,8 +229,11 @@ def event_table_config() -> dict:
     }
 
 
-def event_detail(row: pd.Series) -> None:
-    """Show every field of one event with its sources as links."""
+def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
+    """Show every field of one event with its sources, related events and cases as links.
+
+    ``events`` is the whole record, so related events outside the current view are named.
+    """
     kind = schema.KINDS[str(row["kind"])]
     st.subheader(plain(row["title"]))
     when = row["date"].date().isoformat()
@@ -239,6 +248,17 @@ def event_detail(row: pd.Series) -> None:
     others = "" if pd.isna(row["other_sources"]) else str(row["other_sources"])
     sources += [display.safe_link(url.strip()) for url in others.split(";") if url.strip()]
     st.markdown("**Sources**\n\n" + "\n".join(f"- {s}" for s in sources))
+    related = [r for r in display.cell(row["related"]).split(";") if r.strip()]
+    if related:
+        titles = events.set_index("event_id")["title"]
+        st.markdown("**Related events**\n\n" + "\n".join(
+            f"- [{plain(r.strip())}](/explore?event={r.strip()}) {plain(titles.get(r.strip(), ''))}"
+            for r in related if filters_event_id(r.strip())))
+    within = cases.cases_of(events, str(row["event_id"]))
+    if within:
+        st.markdown("**Within the scope of**\n\n" + "\n".join(
+            f"- [{plain(c.title)}](/cases?case={c.case_id})" for c in within))
+        st.caption(plain(cases.SCOPE_NOTE))
     fields = [f for f in schema.table_fields(kind.name)
               if f.name not in {"title", "description", "source_url", "other_sources"}]
     shown = pd.DataFrame({"field": [f.name for f in fields],
@@ -246,11 +266,33 @@ def event_detail(row: pd.Series) -> None:
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
-def download_button(events: pd.DataFrame, name: str, key: str) -> None:
-    """Offer exactly ``events`` as a CSV file."""
-    st.download_button("Download CSV", export.to_csv_bytes(events), file_name=name,
-                       mime="text/csv", key=key, icon=":material/download:",
-                       on_click="ignore")
+def filters_event_id(text: str) -> bool:
+    """True for a well-formed event id (safe to put into a link)."""
+    return bool(EVENT_ID.fullmatch(text))
+
+
+def view_label(name: str, filters: Filters) -> str:
+    """A short label of a view for file names: 'strikes kind strike start 2023-01-10'."""
+    params = filters.without_event().to_query_params()
+    return " ".join([name] + [f"{k} {' '.join(v) if isinstance(v, list) else v}"
+                              for k, v in params.items()])
+
+
+def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> None:
+    """Offer exactly ``events`` as CSV (UTF-8 with BOM) and as a ZIP with the data dictionary
+    and a citation; files are named after the view and the data version and built on click."""
+    version = data_version()
+    stem = export.file_stem(label, version)
+    cite = export.citation(view, version, date.today(), len(events))
+    left, right = st.columns(2)
+    left.download_button("Download CSV", lambda: export.to_csv_bytes(events),
+                         file_name=f"{stem}.csv", mime="text/csv", key=key,
+                         icon=":material/download:", on_click="ignore")
+    right.download_button("Download ZIP (CSV, dictionary, citation)",
+                          lambda: export.to_zip_bytes(events, stem, cite,
+                                                      about.dictionary_frame()),
+                          file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_zip",
+                          icon=":material/folder_zip:", on_click="ignore")
 
 
 def _leave_legacy_multipage_mode() -> None:
@@ -290,3 +332,86 @@ def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd
     show_notices(data)
     events = filters.apply(data.events)
     return data, filters, events
+
+
+FIGURE_LABELS = {"killed": "Killed in strikes", "injured": "Injured in strikes",
+                 "children_removed": "Children removed", "children_returned": "Children returned"}
+
+
+def headline_figures(events: pd.DataFrame) -> None:
+    """Show the headline figures of ``events`` with what each counts and leaves out."""
+    computed = figures.headline(events)
+    for column, (name, figure) in zip(st.columns(len(computed)), computed.items(), strict=True):
+        column.metric(FIGURE_LABELS[name], metric_number(figure.value), help=figure.definition)
+        column.caption(plain(figures.counted_text(figure)))
+    for name, report in figures.largest_reports(events).items():
+        what = "children" if name == "children" else "people killed"
+        st.caption(f"Not added above: the largest figure a report or campaign summary in view "
+                   f"states is {report.value:,} {what} "
+                   f"([{plain(report.event_id)}](/explore?event={report.event_id}), "
+                   f"{plain(report.source_name)}, {report.date}).")
+
+
+FOUNDING_STORY = (
+    ("STA-0013", "7 March 2023: the prosecutor, back from the south, says child deportations "
+                 "are investigated as a priority"),
+    ("VIS-0035", "28 February 2023: his visit to an emptied children's home and to strike "
+                 "sites"),
+    ("STA-0014", "13 March 2023: the report that the court would open two cases, over the "
+                 "abduction of children and over strikes on power plants; the court declines "
+                 "to comment"),
+    ("STA-0015", "14 March 2023: the Kremlin says it does not recognise the court"),
+    ("STA-0017", "17 March 2023: the first warrants, for Putin and Lvova-Belova"),
+)
+
+
+def founding_story(events: pd.DataFrame) -> None:
+    """Tell how the cases came to be, each step a link to its event (only those present)."""
+    present = set(events["event_id"])
+    steps = [f"- [{event_id}](/explore?event={event_id}) {plain(text)}"
+             for event_id, text in FOUNDING_STORY if event_id in present]
+    if steps:
+        with st.expander("How the cases began", icon=":material/history_edu:"):
+            st.markdown("\n".join(steps))
+
+
+def case_card(case: cases.Case) -> None:
+    """Suspects, charges, period, status and source of one case."""
+    people = "\n".join(f"- **{plain(name)}**, {plain(position)}"
+                       for name, position in zip(case.suspects, case.positions, strict=True))
+    period = (f"{case.period_start.isoformat()} to "
+              f"{case.period_end.isoformat() if case.period_end else 'an open end'}")
+    left, right = st.columns(2)
+    left.markdown(f"**Suspects**\n\n{people}")
+    right.markdown(
+        f"**Alleged crimes**: {plain(case.crimes)} (Rome Statute art. "
+        f"{plain(', '.join(case.articles))})\n\n"
+        f"**Period named**: {period}\n\n"
+        f"**Warrants issued** {case.issued.isoformat()}, made public "
+        f"{case.made_public.isoformat()} · **Status**: {plain(case.status)}\n\n"
+        f"**Source**: {display.safe_link(case.source_url, case.source_name)}")
+    st.markdown(plain(case.conduct))
+
+
+def case_statements(case: cases.Case, events: pd.DataFrame) -> None:
+    """List the statements about a case (the court's, the Kremlin's, others'), as links."""
+    about_case = events[events["event_id"].isin(case.related)].sort_values("date")
+    if about_case.empty:
+        return
+    st.subheader("Statements about the case")
+    st.markdown("\n".join(
+        f"- {row.date.date().isoformat()} [{row.event_id}](/explore?event={row.event_id}) "
+        f"{plain(row.title)} ({plain(display.cell(row.speaker))})"
+        for row in about_case.itertuples()))
+
+
+def guarded(step):
+    """Run one step of a page; if it fails, log the traceback on the server and show a plain
+    message instead (Streamlit's own rerun and stop signals pass through)."""
+    try:
+        return step()
+    except Exception:
+        logger.exception("page %s failed", st.session_state.get("page_path", "?"))
+        st.error("Something went wrong while drawing this view. The error was logged. Try "
+                 "clearing the filters in the sidebar, or open the Overview.", icon="⚠️")
+        return None
