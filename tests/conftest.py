@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
@@ -80,13 +81,25 @@ def write_tables(folder: Path, rows: dict[str, list[dict[str, str]]] | None = No
     return folder
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    """A data folder holding the synthetic sample tables."""
-    return write_tables(tmp_path / "data")
+@pytest.fixture(scope="session")
+def _sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample tables, written once per test session (never modified: tests get copies)."""
+    return write_tables(tmp_path_factory.mktemp("sample") / "data")
+
+
+@pytest.fixture(scope="session")
+def _sample_events(_sample_dir: Path):
+    """The sample tables loaded and validated once per session."""
+    return load_dataset(_sample_dir).events
 
 
 @pytest.fixture
-def events(data_dir: Path):
-    """The unified frame of the sample tables."""
-    return load_dataset(data_dir).events
+def data_dir(tmp_path: Path, _sample_dir: Path) -> Path:
+    """A data folder of this test's own holding the synthetic sample tables."""
+    return Path(shutil.copytree(_sample_dir, tmp_path / "data"))
+
+
+@pytest.fixture
+def events(_sample_events):
+    """The unified frame of the sample tables (a copy of this test's own)."""
+    return _sample_events.copy(deep=True)
