@@ -29,11 +29,21 @@ import pandas as pd
 from dashboard import config
 from dashboard.importers import acled, bellingcat, native, ucdp
 from dashboard.importers.common import (
-    CHUNK_ROWS, COLUMNS, IMPORT_REQUIRED, check_rows, read_chunks, scan_text_file, set_aside,
+    CHUNK_ROWS,
+    COLUMNS,
+    IMPORT_REQUIRED,
+    check_rows,
+    read_chunks,
+    scan_text_file,
+    set_aside,
 )
 from dashboard.importers.report import FIRST_LINES, ImportReport
 from dashboard.importers.store import (
-    SetWriter, manifest_path, parquet_path, set_name, write_manifest,
+    SetWriter,
+    manifest_path,
+    parquet_path,
+    set_name,
+    write_manifest,
 )
 
 FORMATS = {module.NAME: module for module in (acled, ucdp, bellingcat, native)}

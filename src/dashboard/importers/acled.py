@@ -11,8 +11,16 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.importers.common import (
-    build, count, country_code, map_unique, no_reasons, number, oblast_columns, parse_dates,
-    set_aside, text,
+    build,
+    count,
+    country_code,
+    map_unique,
+    no_reasons,
+    number,
+    oblast_columns,
+    parse_dates,
+    set_aside,
+    text,
 )
 
 NAME = "acled"
@@ -63,6 +71,8 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
               "Explosions/Remote violence with neither civilian targeting nor civilian victims "
               "is not a strike on civilians")
 
+    dates = parse_dates(cell("event_date"))
+    set_aside(reasons, dates.isna(), "event_date is not a date")
     source_id = text(cell("event_id_cnty"))
     iso = cell("iso").str.strip()
     country = map_unique(iso.where(iso.ne(""), cell("country")), country_code)
@@ -76,7 +86,7 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
         event_id=PREFIX + "-" + source_id,
         source_id=source_id,
         source_event_type=event_type + ": " + sub_type,
-        date=parse_dates(cell("event_date")),
+        date=dates,
         date_precision=cell("time_precision").str.strip().map(DATE_PRECISIONS).fillna("day"),
         title=sub_type + " in " + location.fillna(cell("admin1")),
         description=text(cell("notes")),

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.importers.common import build, no_reasons, number, parse_dates, set_aside, text
-from dashboard.importers.locate import country_of_points, oblast_of_points
+from dashboard.importers.locate import locate_points
 from dashboard.oblasts import OBLAST_NAMES
 
 NAME = "bellingcat"
@@ -36,6 +36,8 @@ TARGET_TYPES = {
 }
 UNKNOWN_WEAPONS = {"", "Unknown", "None"}
 HIDDEN = "HIDDEN"
+# Points this close to 0,0 are placeholders for "unknown", not incidents in the Gulf of Guinea.
+NULL_ISLAND_DEGREES = 0.01
 HIDDEN_TAG = "source-hidden"
 
 
@@ -102,10 +104,12 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     repeat = source_id.groupby(source_id).cumcount() + 1
     suffix = pd.Series(np.where(repeat > 1, "-" + repeat.astype(str), ""), dtype="string")
     lat, lon = number(chunk["latitude"]), number(chunk["longitude"])
+    dates = parse_dates(chunk["date"], ("%m/%d/%Y", "%Y-%m-%d"))
+    set_aside(reasons, dates.isna(), "date is not a date (MM/DD/YYYY)")
     set_aside(reasons, lat.isna() | lon.isna(), "coordinates are missing")
-    set_aside(reasons, lat.eq(0) & lon.eq(0), "coordinates 0,0 mark an unknown place")
-    oblasts = oblast_of_points(lat, lon)
-    country = country_of_points(lat, lon, oblasts)
+    set_aside(reasons, (lat.abs() < NULL_ISLAND_DEGREES) & (lon.abs() < NULL_ISLAND_DEGREES),
+              "coordinates at 0,0 mark an unknown place")
+    country, oblasts = locate_points(lat, lon)
     set_aside(reasons, country.isna(), "point is in no country the gazetteer knows "
               "(no place within 50 km)")
     areas, weapon = text(chunk["areas"]), text(chunk["weapon"])
@@ -119,7 +123,7 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
         event_id=PREFIX + "-" + source_id + suffix,
         source_id=source_id,
         source_event_type=("Civilian harm: " + areas).fillna("Civilian harm"),
-        date=parse_dates(chunk["date"], ("%m/%d/%Y", "%Y-%m-%d")),
+        date=dates,
         date_precision="day",
         title="Civilian harm, " + target_words + (" (" + place + ")").fillna(""),
         description=text(chunk["description"]),

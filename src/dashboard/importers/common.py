@@ -180,6 +180,17 @@ def parse_dates(values: pd.Series, formats: tuple[str, ...] = DATE_FORMATS) -> p
     return parsed
 
 
+# Short names that conflict datasets use where ISO 3166 has a longer one (pycountry knows the
+# ISO names and common names such as "Moldova", but not these). Kosovo has the user code XK.
+COUNTRY_ALIASES = {
+    "russia": "RU", "turkey": "TR", "kosovo": "XK", "czech republic": "CZ",
+    "democratic republic of congo": "CD", "democratic republic of the congo": "CD",
+    "republic of congo": "CG", "ivory coast": "CI", "north korea": "KP", "south korea": "KR",
+    "east timor": "TL", "cape verde": "CV", "vatican city": "VA", "micronesia": "FM",
+    "palestine": "PS", "swaziland": "SZ", "eswatini": "SZ", "macedonia": "MK",
+}
+
+
 @functools.lru_cache(maxsize=4096)
 def country_code(name: str) -> str | None:
     """Return the ISO 3166-1 alpha-2 code for a country name or numeric code, or None.
@@ -194,6 +205,8 @@ def country_code(name: str) -> str | None:
         found = pycountry.countries.get(numeric=name.zfill(3))
         return found.alpha_2 if found else None
     for candidate in (name, re.sub(r"\s*\(.*\)\s*$", "", name)):
+        if candidate.lower() in COUNTRY_ALIASES:
+            return COUNTRY_ALIASES[candidate.lower()]
         try:
             return pycountry.countries.lookup(candidate).alpha_2
         except LookupError:

@@ -1,8 +1,9 @@
 """Country and oblast of bare coordinates, for sources that give a point and nothing else.
 
 A point inside one of the bundled oblast polygons (``data/geo/oblasts.geojson``) is in Ukraine,
-in that oblast. Any other point takes the country of the nearest gazetteer place within
-:data:`NEAREST_PLACE_KM`; a point with no place that near is left unplaced.
+in that oblast. Any other point (one past a coarse coastline, or abroad) takes the country,
+and in Ukraine the oblast, of the nearest gazetteer place within :data:`NEAREST_PLACE_KM`; a
+point with no place that near is left unplaced.
 """
 
 from __future__ import annotations
@@ -71,14 +72,14 @@ def oblast_of_points(lat: pd.Series, lon: pd.Series) -> pd.Series:
 
 @functools.lru_cache(maxsize=1)
 def _gazetteer_points() -> pd.DataFrame:
-    return pd.read_csv(config.GAZETTEER_CSV, usecols=["lat", "lon", "country"],
-                       dtype={"country": str}, keep_default_na=False)
+    return pd.read_csv(config.GAZETTEER_CSV, usecols=["lat", "lon", "country", "admin1_code"],
+                       dtype={"country": str, "admin1_code": str}, keep_default_na=False)
 
 
-def country_of_points(lat: pd.Series, lon: pd.Series,
-                      oblasts: pd.Series | None = None) -> pd.Series:
-    """Return the ISO 3166-1 alpha-2 country of each point (see the module docstring)."""
-    oblasts = oblast_of_points(lat, lon) if oblasts is None else oblasts
+def locate_points(lat: pd.Series, lon: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return the ISO 3166-1 alpha-2 country and, in Ukraine, the ISO 3166-2 oblast of each
+    point (see the module docstring); missing where a point cannot be placed."""
+    oblasts = oblast_of_points(lat, lon)
     countries = pd.Series(pd.NA, index=lat.index, dtype="string")
     countries[oblasts.notna()] = "UA"
     places = _gazetteer_points()
@@ -89,4 +90,6 @@ def country_of_points(lat: pd.Series, lon: pd.Series,
         nearest = int(np.argmin(distances))
         if distances[nearest] <= NEAREST_PLACE_KM:
             countries.iloc[index] = places["country"].iloc[nearest]
-    return countries
+            if countries.iloc[index] == "UA" and places["admin1_code"].iloc[nearest]:
+                oblasts.iloc[index] = places["admin1_code"].iloc[nearest]
+    return countries, oblasts

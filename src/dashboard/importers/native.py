@@ -13,7 +13,15 @@ import pandas as pd
 from dashboard import schema
 from dashboard.export import FORMULA_PREFIXES
 from dashboard.importers.common import (
-    EXTRA_COLUMNS, build, column_type, count, no_reasons, number, parse_dates, set_aside, text,
+    EXTRA_COLUMNS,
+    build,
+    column_type,
+    count,
+    no_reasons,
+    number,
+    parse_dates,
+    set_aside,
+    text,
 )
 
 NAME = "native"

@@ -12,8 +12,16 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.importers.common import (
-    build, count, country_code, map_unique, no_reasons, number, oblast_columns, parse_dates,
-    set_aside, text,
+    build,
+    count,
+    country_code,
+    map_unique,
+    no_reasons,
+    number,
+    oblast_columns,
+    parse_dates,
+    set_aside,
+    text,
 )
 
 NAME = "ucdp"
@@ -63,7 +71,8 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     reasons = no_reasons(n)
     violence = _whole(cell("type_of_violence"))
     civilians = count(cell("deaths_civilians"))
-    set_aside(reasons, ~violence.isin(tuple(TYPES_OF_VIOLENCE)), "type_of_violence must be 1, 2 or 3")
+    set_aside(reasons, ~violence.isin(tuple(TYPES_OF_VIOLENCE)),
+              "type_of_violence must be 1, 2 or 3")
     set_aside(reasons, violence.eq("2"),
               "event type non-state conflict is not one of the dashboard's kinds")
     set_aside(reasons, violence.eq("1") & civilians.fillna(0).eq(0),
@@ -76,6 +85,7 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     precision = _whole(cell("where_prec")).map(GEO_PRECISIONS).fillna("admin1")
     placed = precision.ne("country")
     start, end = parse_dates(cell("date_start")), parse_dates(cell("date_end"))
+    set_aside(reasons, start.isna(), "date_start is not a date")
     side_a, side_b = text(cell("side_a")), text(cell("side_b"))
     best = count(cell("best")).astype("string")
     place = text(cell("where_coordinates"))
