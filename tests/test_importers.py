@@ -19,7 +19,7 @@ import pytest
 
 import dashboard.importers as importers
 from dashboard import config, schema
-from dashboard.importers import ImportFailure, detect_format, import_file
+from dashboard.importers import ImportFailure, acled, detect_format, import_file
 from dashboard.importers.common import COLUMNS, scan_text_file
 from dashboard.importers.store import list_sets, read_set
 
@@ -106,6 +106,18 @@ def test_acled_fields_map_to_the_schema(tmp_path):
     assert first["dataset"] == "acled"
     assert first["source_name"] == "ACLED via Test Gazette"
     assert first["actor"] == "Test Forces Alpha"
+
+
+@pytest.mark.parametrize(("admin1", "code"), [
+    ("Kyiv", "UA-32"), ("Kyiv City", "UA-30"), ("Autonomous Republic of Crimea", "UA-43"),
+    ("Sevastopol", "UA-40"), ("Zaporizhia", "UA-23"), ("Test Province", None),
+])
+def test_acled_admin1_names_map_to_iso_codes(admin1, code):
+    """Test ACLED's oblast spellings, where a bare "Kyiv" is the oblast, not the city."""
+    chunk = pd.read_csv(ACLED_CSV, dtype=str, keep_default_na=False, nrows=1)
+    chunk["admin1"] = admin1
+    frame, _ = acled.map_chunk(chunk, "test")
+    assert (None if pd.isna(frame.loc[0, "admin1_code"]) else frame.loc[0, "admin1_code"]) == code
 
 
 def test_cp1251_semicolon_file_keeps_cyrillic(tmp_path):
@@ -199,11 +211,9 @@ def test_manifest_describes_the_set(tmp_path):
 
 
 def test_small_chunks_give_the_same_set_and_lines(tmp_path):
-    """Test that chunked reading changes nothing: repeats across chunks, line numbers."""
+    """Test that chunked reading changes nothing: repeats across chunks (lines 2 and 8)."""
     whole, whole_rows = run(ACLED_CSV, tmp_path / "whole")
-    progress: list[int] = []
-    chunked, chunked_rows = run(ACLED_CSV, tmp_path / "chunked", chunk_rows=2,
-                                progress=lambda rows, seconds: progress.append(rows))
+    chunked, chunked_rows = run(ACLED_CSV, tmp_path / "chunked", chunk_rows=4)
     pd.testing.assert_frame_equal(whole_rows, chunked_rows)
     assert chunked.report.first == whole.report.first
     assert dict(chunked.report.reasons) == dict(whole.report.reasons)
@@ -213,7 +223,7 @@ def test_progress_is_reported_every_interval(tmp_path, monkeypatch):
     """Test that the progress callback fires each time the row count passes the interval."""
     monkeypatch.setattr(importers, "PROGRESS_EVERY", 4)
     calls: list[int] = []
-    import_file(ACLED_CSV, folder=tmp_path, chunk_rows=2,
+    import_file(ACLED_CSV, folder=tmp_path, chunk_rows=4,
                 progress=lambda rows, seconds: calls.append(rows))
     assert calls == [4, 8]
 

@@ -46,6 +46,9 @@ DATE_PRECISIONS = {"1": "day", "2": "week", "3": "month"}
 # geo_precision: 1 the town itself, 2 a place near or in part of a region (coded to a nearby
 # town), 3 only a larger region (coded to its capital or centroid).
 GEO_PRECISIONS = {"1": "settlement", "2": "settlement", "3": "admin1"}
+# ACLED names Kyiv Oblast "Kyiv" and the capital "Kyiv City"; the oblast index reads a bare
+# "Kyiv" as the city.
+ADMIN1_OVERRIDES = {"Kyiv": "UA-32"}
 
 
 def matches(header: tuple[str, ...]) -> bool:
@@ -78,7 +81,7 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     country = map_unique(iso.where(iso.ne(""), cell("country")), country_code)
     country = country.fillna(map_unique(cell("country"), country_code))
     set_aside(reasons, country.isna(), "country is not recognised")
-    admin1_code, admin1 = oblast_columns(cell("admin1"), country)
+    admin1_code, admin1 = oblast_columns(cell("admin1"), country, ADMIN1_OVERRIDES)
     location = text(cell("location"))
     sources = text(cell("source"))
     frame = build(

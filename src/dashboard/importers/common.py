@@ -227,13 +227,18 @@ def _oblast(name: str) -> str | None:
     return geo.oblast_code(name) if name else None
 
 
-def oblast_columns(admin1: pd.Series, country: pd.Series) -> tuple[pd.Series, pd.Series]:
+def oblast_columns(admin1: pd.Series, country: pd.Series,
+                   overrides: dict[str, str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Return ISO 3166-2 codes and English oblast names for places in Ukraine.
 
-    A name the oblast index does not know keeps the source's own spelling and no code.
+    ``overrides`` maps a dataset's own spellings that mean something else in the oblast index
+    (ACLED's "Kyiv" is the oblast, its city being "Kyiv City"). A name the index does not
+    know keeps the source's own spelling and no code.
     """
     in_ukraine = country.eq("UA").fillna(False)
-    codes = map_unique(admin1.where(in_ukraine, ""), _oblast)
+    overrides = overrides or {}
+    codes = map_unique(admin1.where(in_ukraine, ""),
+                       lambda name: overrides.get(name.strip()) or _oblast(name))
     names = codes.map(OBLAST_NAMES).astype("string")
     source = text(admin1)
     return codes.where(in_ukraine), names.fillna(source)
