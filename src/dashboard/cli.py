@@ -1,4 +1,4 @@
-"""Command line: ``python -m dashboard validate | export | summary | geocode``.
+"""Command line: ``python -m dashboard validate | export | summary | import | geocode``.
 
 Every error (a bad argument, a missing data folder, an unwritable output) is one line on
 stderr and a non-zero exit code: 2 for what the user typed, 1 for what the system refused.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import config, figures, geo
+from dashboard import config, figures, geo, importers
 from dashboard.export import to_csv_bytes
 from dashboard.filters import FILTERS, Filters
 from dashboard.tables import Dataset, load_dataset
@@ -68,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     summary = commands.add_parser(
         "summary", **commands_with, help="print the headline figures as JSON")
     _add_filter_flags(summary)
+
+    importers.add_import_parser(commands, parents=[data_dir])
 
     geocode = commands.add_parser(
         "geocode", **commands_with, help="resolve a place name, offline first")
@@ -160,7 +162,7 @@ def place_json(place: geo.Place) -> dict:
 
 
 COMMANDS = {"validate": lambda args: validate(args.data_dir), "export": export,
-            "summary": summary, "geocode": geocode}
+            "summary": summary, "geocode": geocode, "import": importers.run_import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

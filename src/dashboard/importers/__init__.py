@@ -231,11 +231,12 @@ def import_file(
     return ImportResult(name, fmt, parquet, manifest, report)
 
 
-def add_import_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_import_parser(subparsers: argparse._SubParsersAction,
+                      **options: object) -> argparse.ArgumentParser:
     """Add the ``import`` command to the CLI's subcommands and return its parser."""
     parser = subparsers.add_parser(
         "import", help="read an ACLED, UCDP GED, Bellingcat or native file into an imported set",
-        description=__doc__.split("\n\n")[0])
+        description=__doc__.split("\n\n")[0], **options)
     parser.add_argument("file", type=Path, help="CSV (ACLED, UCDP GED, native) or JSON "
                         "(Bellingcat)")
     parser.add_argument("--format", choices=tuple(FORMATS), default=None,
