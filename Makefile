@@ -28,8 +28,9 @@ test: $(BIN)/.installed-dev
 test-fast: $(BIN)/.installed-dev  ## everything but the browser tests
 	$(BIN)/python -m pytest -m "not browser"
 
-lint: $(BIN)/.installed-dev
+lint: $(BIN)/.installed-dev  ## ruff's rules (Streamlit only in the UI layer) and its formatting
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 validate: $(BIN)/.installed-run
 	$(BIN)/python -m dashboard validate
