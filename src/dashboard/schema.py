@@ -7,9 +7,23 @@ these declarations, so a new column or a new allowed value is a single edit here
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+# Validation bounds. ASCII digits only: Python's and Arrow's \d also match digits such as "١٢".
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 HTTPS_URL = r"https://[^\s;\"'<>]+"
+# The covered period starts with the ICC's Ukraine situation (Euromaidan, 21 November 2013) and
+# ends today; every date cell must fall inside it.
+FIRST_DAY = date(2013, 11, 21)
+MAX_COUNT = 10_000_000  # largest count a cell may hold: far above any real figure, far below int64
+MAX_CELL_BYTES = 128 * 1024  # a longer cell is a broken file (a runaway quote), not an entry
+# How far (in degrees of latitude and longitude) a point in Ukraine may lie outside the bounding
+# box of the oblast its admin1_code names: generous for border towns and the Kyiv city/oblast
+# swap, yet it catches swapped coordinates and points placed in the wrong oblast entirely.
+OBLAST_MARGIN_DEGREES = 0.5
+# Code lists a text column may be checked against (Field.codes).
+COUNTRY_CODES = "ISO 3166-1 alpha-2"
+OBLAST_CODES = "ISO 3166-2:UA"
 
 
 @dataclass(frozen=True)
@@ -23,6 +37,9 @@ class Field:
         required: Whether an empty cell is an error.
         allowed: Closed vocabulary, when there is one.
         bounds: Inclusive numeric range for ``float`` columns.
+        multiline: Whether the text may hold line breaks (no cell may hold other control
+            characters).
+        codes: The code list (``COUNTRY_CODES`` or ``OBLAST_CODES``) every value must be on.
     """
 
     name: str
@@ -31,6 +48,8 @@ class Field:
     required: bool = False
     allowed: tuple[str, ...] = ()
     bounds: tuple[float, float] | None = None
+    multiline: bool = False
+    codes: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,12 +75,15 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field("end_date", "date", "Last day of a multi-day event; empty for one-day events"),
     Field("date_precision", "text", "How exactly the date is known", True, DATE_PRECISIONS),
     Field("title", "text", "One line, in the curators' own words", True),
-    Field("description", "text", "Plain-text summary in the curators' own words", True),
+    Field("description", "text", "Plain-text summary in the curators' own words", True,
+          multiline=True),
     Field("place", "text", "Settlement in English (Ukrainian national transliteration)", True),
     Field("place_uk", "text", "Settlement in Ukrainian", True),
-    Field("admin1_code", "text", "ISO 3166-2 code of the oblast; empty outside Ukraine"),
+    Field("admin1_code", "text", "ISO 3166-2 code of the oblast; empty outside Ukraine",
+          codes=OBLAST_CODES),
     Field("admin1", "text", "English name of the oblast; empty outside Ukraine"),
-    Field("country", "text", "ISO 3166-1 alpha-2 code; Crimea and Sevastopol are UA", True),
+    Field("country", "text", "ISO 3166-1 alpha-2 code; Crimea and Sevastopol are UA", True,
+          codes=COUNTRY_CODES),
     Field("lat", "float", "Latitude, WGS84 decimal degrees; empty when placed only to a country",
           bounds=(-90.0, 90.0)),
     Field("lon", "float", "Longitude, WGS84 decimal degrees; empty when placed only to a country",
@@ -82,7 +104,8 @@ COMMON_FIELDS: tuple[Field, ...] = (
           "people (cross-table twins, the strike carrying a same-day row's casualties, "
           "overlapping deportation rows)"),
     Field("title_uk", "text", "The title in Ukrainian"),
-    Field("description_uk", "text", "The description in Ukrainian, where written"),
+    Field("description_uk", "text", "The description in Ukrainian, where written",
+          multiline=True),
 )
 
 STRIKE_TARGETS = (
@@ -107,7 +130,8 @@ KINDS: dict[str, Kind] = {
             Field("children", "int", "Children concerned (best sourced estimate); empty if none"),
             Field("facility", "text", "Institution the children were taken from, when named"),
             Field("destination", "text", "Where the children were taken, when known"),
-            Field("destination_country", "text", "ISO 3166-1 alpha-2 code of the destination"),
+            Field("destination_country", "text", "ISO 3166-1 alpha-2 code of the destination",
+                  codes=COUNTRY_CODES),
             Field("destination_lat", "float", "Latitude of the destination", bounds=(-90, 90)),
             Field("destination_lon", "float", "Longitude of the destination",
                   bounds=(-180, 180)),
