@@ -128,7 +128,8 @@ def sidebar_filters() -> Filters:
     if filters.start and filters.end and filters.start > filters.end:
         state[NOTICES_KEY] = ["'From' is after 'To': the date filter is off until you fix it."]
         filters = replace(filters, start=None, end=None)
-    st.query_params.from_dict(filters.to_query_params())
+    st.query_params.from_dict({**filters.to_query_params(), **{
+        k: st.query_params.get_all(k) for k in VIEW_PARAMS if k in st.query_params}})
     return filters
 
 
@@ -322,3 +323,55 @@ def filter_summary(filters: Filters, shown: int, total: int) -> str:
     if filters.near:
         parts.append(f"within {filters.radius_km:g} km of {filters.near}")
     return " · ".join(parts)
+
+
+# Page view choices in the URL (map mode, shading metric, timeline step): not filters, so they
+# live beside them; sidebar_filters keeps these keys when it rewrites the URL.
+VIEW_PARAMS = ("map", "shade", "period")
+
+
+def view_choice(param: str, options: list[str], default: str, widget=st.segmented_control,
+                label: str = "", **kwargs) -> str:
+    """Draw a widget choosing one of ``options``, restored from and mirrored to ``?param=``.
+
+    On the session's first use the URL value is read (a bad one falls back to ``default`` with
+    a notice); the choice is kept in session state, so it survives visits to other pages,
+    and written back to the URL (left out when it is the default).
+
+    Args:
+        param: URL parameter, one of :data:`VIEW_PARAMS`.
+        options: Allowed values, as written in the URL.
+        default: Value when the URL has none.
+        widget: A Streamlit widget taking ``(label, options, key=...)``.
+        label: The widget's label.
+        **kwargs: More widget arguments (``format_func``, ``horizontal``...).
+    """
+    state = st.session_state
+    kept, shown = f"view_{param}", f"view_{param}_widget"
+    if kept not in state:
+        raw = st.query_params.get(param)
+        state[kept] = default
+        if raw is not None and raw in options:
+            state[kept] = raw
+        elif raw is not None:
+            notice = (f"Ignored {param}={raw[:60]!r}: not one of {', '.join(options)}; "
+                      f"showing {default}.")
+            state[NOTICES_KEY] = [*state.get(NOTICES_KEY, []), notice]
+            st.warning(notice, icon="⚠️")
+    if shown not in state:
+        state[shown] = state[kept]
+    value = widget(label, options, key=shown, on_change=_keep_view_choice,
+                   args=(kept, shown, options), **kwargs)
+    value = value if value in options else state[kept]
+    state[kept] = value
+    if value == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
+    return value
+
+
+def _keep_view_choice(kept: str, shown: str, options: list[str]) -> None:
+    """Undo a click that deselects a segmented control: a view always shows something."""
+    if st.session_state[shown] not in options:
+        st.session_state[shown] = st.session_state[kept]
