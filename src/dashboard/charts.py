@@ -611,10 +611,11 @@ def describe_map(events: pd.DataFrame, routes: bool = True) -> str:
         by_place = located.groupby(["lat", "lon"]).agg(n=("event_id", "size"),
                                                        place=("place", "first"))
         top = by_place.sort_values("n", ascending=False, kind="stable").iloc[0]
-        text += f", most at {top['place']} ({int(top['n']):,})"
+        if top["n"] > 1:
+            text += f", most at {top['place']} ({int(top['n']):,})"
     missing = len(events) - drawn
     if missing:
-        text += f"; {missing:,} without coordinates are not drawn"
+        text += f"; {missing:,} without coordinates not drawn"
     route_rows = deportation_routes(events) if routes else pd.DataFrame()
     if not route_rows.empty:
         abroad = int(route_rows["destination_country"].ne("UA").sum())
