@@ -53,8 +53,9 @@ else:
     st.caption(
         f"{ui.filter_summary(filters, len(events), len(data.events))}. A bigger circle stands "
         "for several events at one place (hover lists them); larger, paler circles are placed "
-        "only to the oblast or country. Click a circle to open its event, or drag a box (lasso "
-        "and pan are in the toolbar, top right) to list the events inside it.")
+        "only to the oblast or country. Click a circle to open its event; drag to move the map "
+        "and scroll to zoom. To list the events in an area, pick Box or Lasso Select in the "
+        "toolbar (top right) and drag.")
     if filters.event:
         match = data.events[data.events["event_id"] == filters.event]
         with st.container(border=True):

@@ -287,6 +287,12 @@ def test_a_click_on_one_event_opens_it_and_a_box_lists(selection, opened, listed
     assert charts.selected_ids(selection) == listed
 
 
+def test_map_drags_to_pan_so_a_click_can_select(events):
+    """Test that the map opens in pan mode: Streamlit turns click-selection off while the drag
+    mode is box or lasso, so a click could never open a point."""
+    assert charts.map_figure(events, SQUARE).layout.dragmode == "pan"
+
+
 def test_oblast_summary_fills_every_oblast(events):
     """Test that the per-oblast summary lists every code, zero where nothing happened."""
     summary = charts.oblast_summary(events, ["UA-12", "UA-65", "UA-77"]).set_index("admin1_code")

@@ -454,7 +454,9 @@ def map_figure(events: pd.DataFrame, oblasts: dict, near: tuple[str, float, floa
                            "layers": context_layers(oblasts, context)},
                       margin={"t": 0, "b": 0, "l": 0, "r": 0}, height=600,
                       legend={"x": 0.01, "y": 0.99, "bgcolor": "rgba(255,255,255,0.85)"},
-                      dragmode="select")
+                      # Streamlit lets a click select a point only while dragging pans; box
+                      # and lasso stay one toolbar click away.
+                      dragmode="pan")
     return fig
 
 
