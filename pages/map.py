@@ -1,46 +1,83 @@
-"""Map: where events happened, as points or as oblast shading; a box or lasso narrows the view."""
+"""Map: where events happened, as points or as oblast shading; click a point to open it, or
+draw a box or lasso to list the events inside."""
 
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import basemap, charts, ui
 from dashboard.oblasts import OBLAST_NAMES
 
-data, filters, events = ui.page_start("Map")
-mode = st.segmented_control("Show", ["Points", "Oblast shading"], default="Points",
-                            key="map_mode")
+MODES = {"points": "Points", "oblasts": "Oblast shading"}
+MAP_KEY = "points_map"
 
-if mode == "Oblast shading":
-    metric = st.radio("Shade by", list(charts.METRICS), format_func=charts.METRICS.get,
-                      horizontal=True, key="map_metric")
+
+def _open_clicked() -> None:
+    """A click on one marker standing for one event opens it (box and lasso only list)."""
+    event_id = charts.clicked_event(st.session_state[MAP_KEY].selection)
+    if event_id:
+        ui.open_event(event_id)
+
+
+def _close_event() -> None:
+    ui.open_event("")
+    st.session_state.pop(MAP_KEY, None)
+
+
+data, filters, events = ui.page_start("Map")
+context = basemap.load_context()
+mode = ui.view_choice("map", list(MODES), "points", st.segmented_control, "Show",
+                      format_func=MODES.get)
+
+if mode == "oblasts":
+    metric = ui.view_choice("shade", list(charts.METRICS), "events", st.radio, "Shade by",
+                            format_func=charts.METRICS.get, horizontal=True)
     summary = charts.oblast_summary(events, list(OBLAST_NAMES))
-    st.plotly_chart(charts.choropleth_figure(summary, ui.boundaries(), metric, OBLAST_NAMES),
+    st.plotly_chart(charts.choropleth_figure(summary, ui.boundaries(), metric, OBLAST_NAMES,
+                                             context),
                     width="stretch", key="choropleth")
-    outside = events["admin1_code"].isna().sum()
+    st.markdown(ui.plain(charts.describe_choropleth(summary, metric, OBLAST_NAMES)))
     st.caption(f"{ui.filter_summary(filters, len(events), len(data.events))}. "
-               f"{outside} event(s) outside Ukraine are not shaded.")
+               + ui.plain(charts.unshaded_text(events)))
 else:
+    routes = st.toggle("Deportation routes", value=True, key="map_routes",
+                       help="Lines from where children were taken to where they were brought, "
+                            "for deportation records that give both places.")
     place = filters.near
     near = (place.query or place.name, place.lat, place.lon) if place else None
     chart = st.plotly_chart(
-        charts.map_figure(events, ui.boundaries(), near, filters.radius_km if near else None),
-        width="stretch", key="points_map", on_select="rerun", selection_mode=("box", "lasso"),
-        config={"scrollZoom": True})
-    picked = [p["customdata"][0] for p in chart.selection.get("points", []) if p.get("customdata")]
+        charts.map_figure(events, ui.boundaries(), near, filters.radius_km if near else None,
+                          context, routes),
+        width="stretch", key=MAP_KEY, on_select=_open_clicked,
+        selection_mode=("points", "box", "lasso"), config={"scrollZoom": True})
+    st.markdown(ui.plain(charts.describe_map(events, routes)))
     st.caption(
-        f"{ui.filter_summary(filters, len(events), len(data.events))}. Larger, paler circles "
-        "are placed only to the oblast or country. Drag on the map to select a box (lasso and pan "
-        "are in the toolbar, top right) and list the events inside it.")
-    if picked:
+        f"{ui.filter_summary(filters, len(events), len(data.events))}. A bigger circle stands "
+        "for several events at one place (hover lists them); larger, paler circles are placed "
+        "only to the oblast or country. Click a circle to open its event; drag to move the map "
+        "and scroll to zoom. To list the events in an area, pick Box or Lasso Select in the "
+        "toolbar (top right) and drag.")
+    if filters.event:
+        match = data.events[data.events["event_id"] == filters.event]
+        with st.container(border=True):
+            if match.empty:
+                st.warning(f"No event {ui.plain(filters.event)} in the data.")
+            else:
+                ui.event_detail(match.iloc[0], data.events)
+            st.button("Close event", icon=":material/close:", on_click=_close_event)
+    picked = charts.selected_ids(chart.selection)
+    if picked and not charts.clicked_event(chart.selection):
         events = events[events["event_id"].isin(picked)]
         left, right = st.columns([4, 1])
         left.info(f"Map selection: {len(events)} event(s). Table and timeline below show only "
                   "these.")
         if right.button("Clear selection", icon=":material/close:"):
-            del st.session_state["points_map"]
+            del st.session_state[MAP_KEY]
             st.rerun()
 
-if not events.empty:
+if events.empty:
+    st.info("No events match these filters. Clear some filters in the sidebar.")
+else:
     st.plotly_chart(charts.timeline_figure(events, "month"), width="stretch", key="map_timeline")
+    st.markdown(ui.plain(charts.describe_timeline(events, "month")))
     columns = ["event_id", "date", "kind", "title", "place", "admin1", "geo_precision",
                "source_url"] + (["distance_km"] if "distance_km" in events else [])
     shown = events.sort_values("distance_km" if "distance_km" in events else "date")

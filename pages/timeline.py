@@ -6,8 +6,8 @@ from dashboard import charts, ui
 from dashboard.filters import Filters
 
 data, filters, events = ui.page_start("Timeline")
-freq = st.segmented_control("Events per", list(charts.PERIODS), default="month",
-                            key="timeline_freq") or "month"
+freq = ui.view_choice("period", list(charts.PERIODS), "month", st.segmented_control,
+                      "Events per")
 st.caption(ui.filter_summary(filters, len(events), len(data.events)))
 
 # Milestones give context whatever the kind or place filters, within the chosen dates.
@@ -18,5 +18,15 @@ if events.empty:
 else:
     st.plotly_chart(charts.timeline_figure(events, freq, milestones), width="stretch",
                     key="timeline")
+    st.markdown(ui.plain(charts.describe_timeline(events, freq)))
+    st.caption("The chart opens on the years most events fall in; drag the handles of the "
+               "slider under it to see the rest. Hover a numbered box for its milestone.")
+
 st.subheader("Legal milestones")
-st.dataframe(milestones, hide_index=True, width="stretch", column_config=ui.event_table_config())
+if milestones.empty:
+    st.write("No legal milestones between these dates.")
+else:
+    st.markdown("\n".join(
+        f"{number}. {row.date:%Y-%m-%d}: [{ui.plain(row.title)}](/explore?event={row.event_id})"
+        f" ({row.event_id})"
+        for number, row in enumerate(milestones.itertuples(index=False), start=1)))

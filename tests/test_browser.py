@@ -147,9 +147,9 @@ def test_page_renders_without_exception(server, page, shots, path, title):
     open_app(page, f"{server}/{path}")
     assert page.locator("h1").first.inner_text().startswith(title)
     assert exceptions(page) == []
-    if path in {"", "timeline"}:
+    if path == "":
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-        page.screenshot(path=str(shots / f"{path or 'overview'}.png"), full_page=False)
+        page.screenshot(path=str(shots / "overview.png"), full_page=False)
 
 
 def _expected(query: dict) -> pd.DataFrame:
@@ -204,24 +204,90 @@ def map_png(page, path: Path | None = None) -> bytes:
     return png
 
 
+# Colours of the map's context (dashboard.basemap, charts.UKRAINE_FILL over the land colour).
+UKRAINE = (249, 247, 239)
+LAND = (242, 240, 233)
+SEA = (201, 220, 234)
+
+
 def test_map_draws_ukraine_and_points_offline(server, page, shots):
-    """Test that with no network the map paints oblast shapes and event markers."""
+    """Test that with no network the map paints the sea, neighbouring countries, Ukraine's
+    oblasts and event markers."""
     open_app(page, f"{server}/map")
     png = map_png(page, shots / "map.png")
-    assert _painted_pixels(png, (243, 241, 234), 4) > 50_000, "oblast fill not drawn"
+    assert _painted_pixels(png, UKRAINE, 3) > 50_000, "oblast fill not drawn"
+    assert _painted_pixels(png, LAND, 3) > 50_000, "neighbouring countries not drawn"
+    assert _painted_pixels(png, SEA, 6) > 10_000, "sea not drawn"
     assert _painted_pixels(png, (213, 94, 0), 30) > 200, "strike markers not drawn"
     assert exceptions(page) == []
 
 
-def test_choropleth_draws_offline(server, page, shots):
-    """Test that the oblast shading paints Ukraine with no network."""
-    open_app(page, f"{server}/map")
-    page.get_by_text("Oblast shading", exact=True).click()
-    page.wait_for_timeout(1000)
+def test_map_link_restores_oblast_shading(server, page, shots):
+    """Test that /map?map=oblasts&shade=killed opens the shading by people killed, keeps both
+    parameters in the URL, and that switching back to points drops them."""
+    open_app(page, f"{server}/map?map=oblasts&shade=killed")
     png = map_png(page, shots / "choropleth.png")
     rgb = _pixels(png)
-    reddish = int(((rgb[..., 0] > 180) & (rgb[..., 1] < 200) & (rgb[..., 2] < 170)).sum())
+    # Orange to dark red: red well above blue (the land, sea and plain oblasts are not).
+    reddish = int(((rgb[..., 0] > 120) & (rgb[..., 0] - rgb[..., 2] > 50)).sum())
     assert reddish > 20_000, "oblasts not shaded"
+    assert page.get_by_role("radio", name="People killed").is_checked()
+    assert "map=oblasts" in page.url and "shade=killed" in page.url
+    page.get_by_text("Points", exact=True).click()
+    page.wait_for_function("() => !location.search.includes('map=oblasts')", timeout=30_000)
+    assert exceptions(page) == []
+
+
+def test_empty_view_still_draws_ukraine(server, page, shots):
+    """Test that a search matching nothing shows Ukraine and a message, not blank axes."""
+    open_app(page, f"{server}/map?q=nothingmatches")
+    png = map_png(page, shots / "map-empty.png")
+    assert _painted_pixels(png, UKRAINE, 3) > 50_000, "Ukraine not drawn"
+    assert page.get_by_text("No events with a place match these filters.").is_visible()
+    assert page.locator(".js-plotly-plot .xtick").count() == 0, "bare axes drawn"
+    assert exceptions(page) == []
+
+
+def test_deportation_routes_reach_destinations_abroad(server, page, shots):
+    """Test that /map?kind=deportation draws route lines and zooms out to their ends."""
+    open_app(page, f"{server}/map?kind=deportation")
+    png = map_png(page, shots / "map-deportation-routes.png")
+    assert _painted_pixels(png, (0, 114, 178), 40) > 1_500, "routes not drawn"
+    zoom = page.evaluate("() => document.querySelector('.js-plotly-plot')"
+                         "._fullLayout.map.zoom")
+    assert zoom < 4.6, "view not widened to the destinations"
+    assert page.get_by_text("leading abroad").first.is_visible()
+    assert exceptions(page) == []
+
+
+def test_click_on_a_point_opens_its_event(server, page, shots):
+    """Test that clicking the one marker of /map?q=STR-0043 opens that event's record under
+    the map and puts it in the URL (a click selects; it does not need a box)."""
+    open_app(page, f"{server}/map?q=STR-0043")
+    map_png(page)
+    plot = page.locator(".js-plotly-plot").first
+    point = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.map"
+                         "._subplot.map.project([28.46871, 49.2322])")
+    box = plot.bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    heading = page.get_by_role("heading", name="Kalibr missiles strike central Vinnytsia")
+    heading.wait_for(timeout=30_000)
+    assert "event=STR-0043" in page.url
+    assert page.get_by_text("Map selection:").count() == 0
+    page.get_by_role("button", name="Close event").click()
+    heading.wait_for(state="detached", timeout=30_000)
+    assert exceptions(page) == []
+
+
+def test_timeline_opens_on_the_war_years_with_a_range_slider(server, page, shots):
+    """Test that /timeline starts its x axis in 2022, not 2014, and draws a range slider."""
+    open_app(page, f"{server}/timeline")
+    map_png(page)
+    start = page.evaluate("() => document.querySelector('.js-plotly-plot')"
+                          "._fullLayout.xaxis.range[0]")
+    assert str(start) >= "2021-12", start
+    assert page.locator(".js-plotly-plot .rangeslider-container").count() == 1
+    page.screenshot(path=str(shots / "timeline.png"), full_page=False)
     assert exceptions(page) == []
 
 
@@ -236,10 +302,14 @@ def test_near_link_shows_radius_on_map(server, page, shots):
 
 
 def test_box_selection_narrows_the_table_and_can_be_cleared(server, page, shots):
-    """Test that dragging a box over eastern Ukraine lists only those events, until cleared."""
+    """Test that a box (picked in the toolbar) dragged over eastern Ukraine lists only those
+    events, until cleared."""
     open_app(page, f"{server}/map")
     map_png(page)
-    box = page.locator(".js-plotly-plot").first.bounding_box()
+    plot = page.locator(".js-plotly-plot").first
+    plot.hover()
+    plot.locator(".modebar-btn[data-title='Box Select']").click()
+    box = plot.bounding_box()
     # The east of the map (Kharkiv, Donetsk) at the default view: right third, upper middle.
     x0, y0 = box["x"] + box["width"] * 0.62, box["y"] + box["height"] * 0.25
     x1, y1 = box["x"] + box["width"] * 0.85, box["y"] + box["height"] * 0.6

@@ -41,6 +41,11 @@ def _ids(at: AppTest) -> list[str]:
     return sorted(_table(at)["event_id"])
 
 
+def _text(at: AppTest) -> str:
+    """The page's Markdown with escapes removed (event text is shown escaped)."""
+    return " ".join(m.value for m in at.markdown).replace("\\", "")
+
+
 def _param(at: AppTest, name: str) -> list[str]:
     value = at.query_params[name]
     return [value] if isinstance(value, str) else list(value)
@@ -133,12 +138,69 @@ def test_invalid_rows_are_announced(app, data_dir):
 
 
 def test_map_page_offers_choropleth(app):
-    """Test that switching the map to oblast shading draws the choropleth without error."""
+    """Test that switching the map to oblast shading draws the choropleth and writes the
+    choice to the URL."""
     at = app("pages/map.py")
-    at.segmented_control(key="map_mode").set_value("Oblast shading").run()
+    at.segmented_control(key="view_map_widget").set_value("oblasts").run()
     assert not at.exception
-    at.radio(key="map_metric").set_value("killed").run()
+    at.radio(key="view_shade_widget").set_value("killed").run()
     assert not at.exception
+    assert _param(at, "map") == ["oblasts"] and _param(at, "shade") == ["killed"]
+    assert "People killed by oblast: 107 in 2 oblasts; most in Donetsk Oblast (61)" in _text(at)
+
+
+def test_map_link_restores_oblast_shading(app):
+    """Test that /map?map=oblasts&shade=killed opens the shading by people killed, and the
+    filters written back to the URL keep both parameters."""
+    at = app("pages/map.py", map="oblasts", shade="killed", kind="strike")
+    assert at.segmented_control(key="view_map_widget").value == "oblasts"
+    assert at.radio(key="view_shade_widget").value == "killed"
+    assert _param(at, "map") == ["oblasts"] and _param(at, "shade") == ["killed"]
+    assert _param(at, "kind") == ["strike"]
+
+
+@pytest.mark.parametrize(("param", "value"), [("map", "globe"), ("period", "decade")])
+def test_bad_view_value_falls_back_with_a_notice(app, param, value):
+    """Test that an unknown map mode or timeline step shows the default and says so."""
+    page = "pages/map.py" if param == "map" else "pages/timeline.py"
+    at = app(page, **{param: value})
+    assert any(f"Ignored {param}='{value}'" in w.value for w in at.warning)
+    assert param not in at.query_params
+
+
+def test_timeline_link_restores_the_step(app):
+    """Test that /timeline?period=quarter bins by quarter and keeps the parameter."""
+    at = app("pages/timeline.py", period="quarter")
+    assert at.segmented_control(key="view_period_widget").value == "quarter"
+    assert _param(at, "period") == ["quarter"]
+    assert "most in 2023 Q1 (3)" in _text(at)
+
+
+def test_timeline_with_no_statements_in_view(app):
+    """Test that a day with no statement renders (regression: KeyError 'date' in
+    charts.legal_milestones on /timeline?start=2023-01-01&end=2023-01-01)."""
+    at = app("pages/timeline.py", start="2023-01-14", end="2023-01-14")
+    assert "No legal milestones" in _text(at)
+    at = app("pages/timeline.py", start="2023-01-01", end="2023-01-01")
+    assert any("No events match" in i.value for i in at.info)
+
+
+def test_timeline_lists_milestones_with_links(app):
+    """Test that the milestones under the chart link to their events in Explore."""
+    at = app("pages/timeline.py")
+    assert any("(/explore?event=STA-0001)" in m.value for m in at.markdown)
+
+
+def test_map_shows_an_opened_event(app):
+    """Test that /map?event=ID shows that event's record under the map."""
+    at = app("pages/map.py", event="DEP-0001")
+    assert at.subheader[0].value.startswith("Test removal from Kherson")
+
+
+def test_empty_map_says_so(app):
+    """Test that a search matching nothing still renders the map page with a sentence."""
+    at = app("pages/map.py", q="nothingmatches")
+    assert "map shows Ukraine only" in _text(at)
 
 
 def test_explore_cites_the_view_and_data_version(app, data_dir):

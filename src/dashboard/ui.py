@@ -415,3 +415,50 @@ def guarded(step):
         st.error("Something went wrong while drawing this view. The error was logged. Try "
                  "clearing the filters in the sidebar, or open the Overview.", icon="⚠️")
         return None
+
+
+def view_choice(param: str, options: list[str], default: str, widget=st.segmented_control,
+                label: str = "", **kwargs) -> str:
+    """Draw a widget choosing one of ``options``, restored from and mirrored to ``?param=``.
+
+    On the session's first use the URL value is read (a bad one falls back to ``default`` with
+    a notice); the choice is kept in session state, so it survives visits to other pages,
+    and written back to the URL (left out when it is the default).
+
+    Args:
+        param: URL parameter, one of :data:`VIEW_PARAMS`.
+        options: Allowed values, as written in the URL.
+        default: Value when the URL has none.
+        widget: A Streamlit widget taking ``(label, options, key=...)``.
+        label: The widget's label.
+        **kwargs: More widget arguments (``format_func``, ``horizontal``...).
+    """
+    state = st.session_state
+    kept, shown = f"view_{param}", f"view_{param}_widget"
+    if kept not in state:
+        raw = st.query_params.get(param)
+        state[kept] = default
+        if raw is not None and raw in options:
+            state[kept] = raw
+        elif raw is not None:
+            notice = (f"Ignored {param}={raw[:60]!r}: not one of {', '.join(options)}; "
+                      f"showing {default}.")
+            state[NOTICES_KEY] = [*state.get(NOTICES_KEY, []), notice]
+            st.warning(plain(notice), icon="⚠️")
+    if shown not in state:
+        state[shown] = state[kept]
+    value = widget(label, options, key=shown, on_change=_keep_view_choice,
+                   args=(kept, shown, options), **kwargs)
+    value = value if value in options else state[kept]
+    state[kept] = value
+    if value == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
+    return value
+
+
+def _keep_view_choice(kept: str, shown: str, options: list[str]) -> None:
+    """Undo a click that deselects a segmented control: a view always shows something."""
+    if st.session_state[shown] not in options:
+        st.session_state[shown] = st.session_state[kept]
