@@ -43,6 +43,9 @@ NPM_PACKAGE = "world-atlas@2.0.2"
 NPM_MEMBER = "package/countries-50m.json"
 # West to the Netherlands (The Hague, Rome), east past the Volga (Chuvashia, Astrakhan).
 CLIP_BOX = (2.0, 38.0, 60.0, 64.0)
+# Country names go inside this box when enough of the country lies in it, so Russia's name
+# sits beside Ukraine rather than off-screen near the Urals.
+NAME_BOX = (19.0, 43.0, 45.0, 55.5)
 SIMPLIFY_TOLERANCE = 0.02
 COORD_DECIMALS = 3
 CRIMEA_CODES = ("UA-40", "UA-43")
@@ -150,7 +153,9 @@ def build_countries(topojson: Path, out_path: Path) -> list[str]:
             shapely.set_precision(geometry, 10 ** -COORD_DECIMALS)))
         if geometry.is_empty:
             continue
-        largest = max(getattr(geometry, "geoms", [geometry]), key=lambda g: g.area)
+        near = geometry.intersection(box(*NAME_BOX))
+        named = near if near.area > 0.5 else geometry
+        largest = max(getattr(named, "geoms", [named]), key=lambda g: g.area)
         label = largest.point_on_surface()
         features.append({
             "type": "Feature", "id": item.get("id") or name,

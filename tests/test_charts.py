@@ -227,6 +227,16 @@ def test_near_centre_marker_lies_under_the_events(events):
     assert names.index("Bucha") < min(names.index(label) for label in ("Visits", "Strikes"))
 
 
+def test_near_centre_is_not_named_twice(events):
+    """Test that the centre marker drops its text when a city label already names the place."""
+    fig = charts.map_figure(events, SQUARE, near=("Irpin", 50.52, 30.24), radius_km=10,
+                            context=CONTEXT)
+    assert list(next(t for t in fig.data if t.name == "Irpin").text) == [""]
+    fig = charts.map_figure(events, SQUARE, near=("Bucha", 50.54, 30.21), radius_km=10,
+                            context=CONTEXT)
+    assert list(next(t for t in fig.data if t.name == "Bucha").text) == ["Bucha"]
+
+
 def test_deportation_routes_join_origin_and_destination(events):
     """Test that a deportation with both points is drawn as a line whose destination hover
     names the facility and the children, and that the toggle removes it."""

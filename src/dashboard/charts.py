@@ -422,8 +422,10 @@ def map_figure(events: pd.DataFrame, oblasts: dict, near: tuple[str, float, floa
         fig.add_trace(go.Scattermap(lat=ring_lat, lon=ring_lon, mode="lines",
                                     name=f"{radius_km:g} km", hoverinfo="skip",
                                     line={"color": "#222", "width": 2}))
+        named = context is not None and name.casefold() in set(
+            context.cities["name"].str.casefold())
         fig.add_trace(go.Scattermap(lat=[lat], lon=[lon], mode="markers+text", name=name,
-                                    text=[name], textposition="top left",
+                                    text=["" if named else name], textposition="top left",
                                     textfont={"size": 13, "color": "#222"},
                                     marker={"size": 7, "color": "#222"}, hoverinfo="skip"))
         center, zoom = {"lat": lat, "lon": lon}, zoom_for_radius(radius_km, lat)
