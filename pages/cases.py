@@ -6,6 +6,8 @@ import streamlit as st
 
 from dashboard import cases, charts, ui
 
+CASE_FIGURES = {"strike": ("killed", "injured"), "deportation": ("children_removed",)}
+
 data, filters, _ = ui.page_start(
     "The ICC's Ukraine cases",
     "What each set of arrest warrants covers, and the recorded events that match its public "
@@ -25,7 +27,7 @@ for case in shown:
     st.caption(ui.plain(f"{len(in_scope):,} events: {case.scope_text()}") + " · "
                + ui.filter_summary(replace(filters, case=None), len(in_scope),
                                    len(data.events)))
-    ui.headline_figures(in_scope)
+    ui.headline_figures(in_scope, CASE_FIGURES[case.scope_kind])
     if in_scope.empty:
         st.info("No recorded event falls within this case's scope under the current filters.")
         continue

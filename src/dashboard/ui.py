@@ -338,9 +338,10 @@ FIGURE_LABELS = {"killed": "Killed in strikes", "injured": "Injured in strikes",
                  "children_removed": "Children removed", "children_returned": "Children returned"}
 
 
-def headline_figures(events: pd.DataFrame) -> None:
-    """Show the headline figures of ``events`` with what each counts and leaves out."""
-    computed = figures.headline(events)
+def headline_figures(events: pd.DataFrame, names: tuple[str, ...] = ()) -> None:
+    """Show the headline figures of ``events`` (only ``names`` when given) with what each
+    counts and leaves out."""
+    computed = {k: v for k, v in figures.headline(events).items() if not names or k in names}
     for column, (name, figure) in zip(st.columns(len(computed)), computed.items(), strict=True):
         column.metric(FIGURE_LABELS[name], metric_number(figure.value), help=figure.definition)
         column.caption(plain(figures.counted_text(figure)))
