@@ -257,7 +257,7 @@ def legal_milestones(events: pd.DataFrame) -> pd.DataFrame:
     investigation, warrants, membership). Marks on one day share a single line."""
     statements = events[events["kind"] == "statement"]
     tags = statements["tags"].fillna("").str.split(";")
-    marked = statements[tags.map(lambda t: "milestone" in t)]
+    marked = statements[tags.map(lambda t: "milestone" in t).astype(bool)]
     return marked.sort_values("date").drop_duplicates("date")[["date", "title", "event_id"]]
 
 
