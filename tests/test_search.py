@@ -115,3 +115,10 @@ def test_shipped_kiev_and_kyiv_export_the_same_rows(capsys):
     kyiv_uk = _export_ids(capsys, "--q", "Київ")
     assert kiev == kyiv and len(kyiv) > 0
     assert len(kyiv_uk) >= len(kyiv)
+
+
+@pytest.mark.parametrize("query", ["北京", "ქუთაისი", "ѯ", "𐀀", "Київ 北京"])
+def test_words_in_scripts_without_romanisation_do_not_crash(spelled, query):
+    """Test that words no key folds to Latin (Chinese, Georgian, old Cyrillic) match nothing
+    here instead of raising."""
+    assert _found(spelled, query) == []
