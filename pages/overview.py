@@ -8,7 +8,7 @@ data, filters, events = ui.page_start(
     "ICC Ukraine events",
     "Sourced record of strikes on civilians, deportations of children, visits and statements "
     "in the International Criminal Court's investigation of Russia's war against Ukraine.")
-st.markdown(ui.plain(ui.filter_summary(filters, len(events), len(data.events))))
+st.markdown(ui.filter_summary(filters, len(events), len(data.events)))
 
 columns = st.columns(len(schema.KINDS))
 for column, (kind, label) in zip(columns, schema.KIND_LABELS.items(), strict=True):

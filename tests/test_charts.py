@@ -88,6 +88,11 @@ def test_legal_milestones_without_statements_is_empty(events):
     assert charts.legal_milestones(events.iloc[0:0]).empty
 
 
+def test_milestones_of_a_view_without_statements_is_empty(events):
+    """Test that a view holding no statements gives an empty milestone table, not a KeyError."""
+    milestones = charts.legal_milestones(events[events["kind"] == "strike"])
+    assert milestones.empty and list(milestones.columns) == ["date", "title", "event_id"]
+
 def test_lanes_one_trace_per_kind_with_ids(events):
     """Test that the overview lanes carry each event's id for hover and linking."""
     fig = charts.lanes_figure(events)

@@ -86,3 +86,84 @@ def test_geocode_ambiguous_name_lists_alternatives(capsys):
     """Test that a name shared by many villages reports the others."""
     code, out, _ = run(capsys, "geocode", "Novoselivka")
     assert code == 0 and len(json.loads(out)["alternatives"]) >= 5
+
+
+def test_summary_prints_the_headline_json(capsys, data_dir):
+    """Test that summary --kind strike prints one JSON object with the sample strikes' sums."""
+    code, out, err = run(capsys, "--data-dir", str(data_dir), "summary", "--kind", "strike")
+    result = json.loads(out)
+    assert code == 0 and err == ""
+    assert result["events"] == 3 and result["by_kind"]["strike"] == 3
+    killed = result["figures"]["killed"]
+    # 46 (Dnipro) + 61 (Kramatorsk); the Kyiv row states no killed figure.
+    assert (killed["value"], killed["rows"], killed["unknown"], killed["excluded"]) == (
+        107, 2, 1, 0)
+    assert result["figures"]["injured"]["value"] == 80 + 5 + 121
+    assert result["figures"]["children_removed"]["value"] is None
+
+
+def test_summary_data_dir_after_the_command(capsys, data_dir):
+    """Test that --data-dir is accepted after the command name too."""
+    code, out, _ = run(capsys, "summary", "--data-dir", str(data_dir))
+    assert code == 0 and json.loads(out)["events"] == 7
+
+
+def _one_line_error(code: int, out: str, err: str, expected_code: int) -> None:
+    assert code == expected_code, err
+    assert out == "" and err.count("\n") == 1 and "error" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(("output", "code"), [
+    ("{tmp}", 2),                       # a directory
+    ("", 2),                            # no name at all
+    ("{tmp}/file.txt/out.csv", 1),      # under a regular file: the system refuses
+    ("{tmp}/missing/out.csv", 1),       # a folder that does not exist
+])
+def test_export_output_errors_are_one_line(capsys, data_dir, tmp_path, output, code):
+    """Test that an unusable --output is one line on stderr and a non-zero exit."""
+    (tmp_path / "file.txt").write_text("not a folder", encoding="utf-8")
+    result = run(capsys, "--data-dir", str(data_dir), "export", "-o",
+                 output.format(tmp=tmp_path))
+    _one_line_error(*result, code)
+    assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("command", ["validate", "export", "summary"])
+@pytest.mark.parametrize("where", ["file", "missing"])
+def test_data_dir_must_be_a_folder(capsys, tmp_path, command, where):
+    """Test that --data-dir naming a file or a missing folder exits 2 with one line."""
+    path = tmp_path / "missing"
+    if where == "file":
+        path = tmp_path / "strikes.csv"
+        path.write_text("event_id\n", encoding="utf-8")
+    result = run(capsys, "--data-dir", str(path), command)
+    _one_line_error(*result, 2)
+    assert "not a folder" in result[2]
+
+
+@pytest.mark.parametrize("argv", [
+    [],                                         # no command
+    ["explode"],                                # unknown command
+    ["export", "--nope"],                       # unknown flag
+    ["export", "--kind"],                       # flag without its value
+    ["export", "--vague", "1"],                 # a switch given a value
+    ["export", "--radius-km", "5000"],          # out of range
+    ["export", "--end", "2100-01-01"],          # after today
+    ["export", "--oblast", "Atlantis"],
+    ["export", "--q", "x" * 201],               # longer than the query limit
+    ["summary", "--start", "2023-02-30"],
+    ["summary", "--case", "nope"],
+    ["geocode"],                                # missing name
+    ["geocode", "Kyiv", "--oblast", "Narnia"],
+])
+def test_bad_arguments_are_one_line_errors(capsys, data_dir, argv):
+    """Test that each bad argument exits 2 with one line on stderr and nothing on stdout."""
+    result = run(capsys, "--data-dir", str(data_dir), *argv)
+    _one_line_error(*result, 2)
+
+
+def test_help_exits_zero(capsys):
+    """Test that --help prints usage and exits 0 (argparse's own exit)."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0 and "export" in capsys.readouterr().out

@@ -241,3 +241,125 @@ def test_online_setting_lets_near_find_places_the_gazetteer_lacks(app, monkeypat
         assert asked == []
         assert any("Ignored near=" in w.value for w in at.warning)
         assert metrics["Statements"] == "2"
+
+
+# --- URL hardening regressions ---------------------------------------------------------------
+
+ALL_PAGES = [*PAGES, "pages/cases.py"]
+TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success", "text", "code")
+HOSTILE_HOSTS = ("https://evil.example", "https://e.example")
+
+
+def _texts(at: AppTest) -> list[str]:
+    """The values of every text element on the page, sidebar included."""
+    return [str(element.value) for kind in TEXT_ELEMENTS for element in getattr(at, kind)]
+
+
+def _unescape(text: str) -> str:
+    """What Markdown shows for backslash-escaped text."""
+    import re
+
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _hostile_links(text: str) -> list[str]:
+    """Markdown link or image targets pointing at the hostile hosts (an unescaped '](')."""
+    found = []
+    for host in HOSTILE_HOSTS:
+        start = 0
+        while (i := text.find(f"]({host}", start)) != -1:
+            if i == 0 or text[i - 1] != "\\":
+                found.append(text[max(0, i - 20):i + 40])
+            start = i + 1
+    return found
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_dates_outside_the_period_fall_back_with_a_notice(app, page):
+    """Test that start=1900-01-01 and end=2100-01-01 are ignored with notices, no exception."""
+    at = app(page, start="1900-01-01", end="2100-01-01")
+    notices = " ".join(_unescape(w.value) for w in at.warning)
+    assert "Ignored start='1900-01-01'" in notices and "Ignored end='2100-01-01'" in notices
+    assert at.title[0].value
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_url_values_never_become_links(app, page):
+    """Test that Markdown links and images typed into URL parameters render as plain text."""
+    at = app(page, q="[click](https://evil.example/phish)", oblast="[x](https://e.example)",
+             kind="![t](https://evil.example/t.png)", near="[n](https://evil.example/n)")
+    texts = _texts(at)
+    assert [link for text in texts for link in _hostile_links(text)] == []
+    shown = " ".join(_unescape(text) for text in texts)
+    assert "Ignored oblast='[x](https://e.example)'" in shown
+    assert "Ignored kind='![t](https://evil.example/t.png)'" in shown
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/explore.py", "pages/timeline.py",
+                                  "pages/map.py"])
+def test_filter_summary_is_escaped_once(app, page):
+    """Test that the filter summary shows '2023-01-01' and the query as typed: escaped once,
+    so no stray backslash is visible."""
+    at = app(page, start="2023-01-01", q="Kyiv-1")
+    shown = [_unescape(t) for t in _texts(at) if "events · " in t]
+    assert shown and all("2023-01-01" in t and "“Kyiv-1”" in t for t in shown), shown
+
+
+def test_timeline_without_statements_in_view(app):
+    """Test that a one-day view with no statements (no milestones) renders the timeline."""
+    at = app("pages/timeline.py", start="2023-01-01", end="2023-01-01")
+    assert not at.warning
+    assert any("No events match" in i.value for i in at.info)
+
+
+def test_timeline_page_opened_directly(monkeypatch, data_dir):
+    """Test that pages/timeline.py run without the frame (no filters in session) still works."""
+    monkeypatch.setattr(config, "DATA_DIR", data_dir)
+    at = AppTest.from_file(str(config.ROOT / "pages" / "timeline.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Timeline"
+
+
+def _shipped_cases_page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page("pages/cases.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_cases_page_names_the_suspects_of_the_chosen_case():
+    """Test that ?case=kobylash-sokolov on the shipped data shows that case with each of its
+    suspects as data/cases.csv spells them, and no other case's section."""
+    from dashboard.cases import load_cases
+    from dashboard.schema import CASES_FILE
+
+    loaded, _ = load_cases(config.DATA_DIR / CASES_FILE)
+    chosen = next(c for c in loaded if c.case_id == "kobylash-sokolov")
+    at = _shipped_cases_page(case="kobylash-sokolov")
+    shown = " ".join(_unescape(t) for t in _texts(at))
+    assert chosen.suspects and all(suspect in shown for suspect in chosen.suspects)
+    assert [_unescape(h.value) for h in at.header] == [chosen.title]
+
+
+def test_cases_page_names_every_suspect_without_a_case_filter():
+    """Test that the Cases page on the shipped data names every suspect in data/cases.csv."""
+    from dashboard.cases import load_cases
+    from dashboard.schema import CASES_FILE
+
+    loaded, _ = load_cases(config.DATA_DIR / CASES_FILE)
+    at = _shipped_cases_page()
+    shown = " ".join(_unescape(t) for t in _texts(at))
+    suspects = [s for case in loaded for s in case.suspects]
+    assert len(suspects) == 6 and all(suspect in shown for suspect in suspects)
+
+
+def test_unknown_case_in_url_gives_a_notice(app):
+    """Test that ?case=nope is ignored with a notice on the Cases page."""
+    at = app("pages/cases.py", case="nope")
+    assert any("Ignored case='nope'" in _unescape(w.value) for w in at.warning)

@@ -89,6 +89,8 @@ def _fold_keys(bases: list[str]) -> list[str]:
     """
     romanised = _replace_all("\n".join(bases), _CYRILLIC).split("\n")
     latin = [i for i, key in enumerate(romanised) if key.isascii()]
+    if not latin:  # "\n".join([]).split("\n") would be one key too many
+        return romanised
     # An ASCII-only string makes each str.replace below a fast byte scan.
     text = _replace_all("\n".join(romanised[i] for i in latin), _CONSONANT_VARIANTS)
     text = _replace_all(text, _VOWELS)
