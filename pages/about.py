@@ -32,7 +32,9 @@ for name, frame in about.dictionary().items():
 
 st.header("Attribution")
 st.markdown(about.ATTRIBUTION)
-st.caption(f"Data version {ui.data_version()} · {len(data.events):,} events · "
-           f"{pd.Timestamp(data.events['date'].min()).date() if len(data.events) else '—'} to "
-           f"{pd.Timestamp(data.events['date'].max()).date() if len(data.events) else '—'} · "
-           f"{len(schema.KINDS)} tables")
+st.caption(
+    f"Data version {ui.data_version()} · {len(data.events):,} events · "
+    f"{pd.Timestamp(data.events['date'].min()).date() if len(data.events) else '—'} to "
+    f"{pd.Timestamp(data.events['date'].max()).date() if len(data.events) else '—'} · "
+    f"{len(schema.KINDS)} tables"
+)

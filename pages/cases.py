@@ -11,7 +11,8 @@ CASE_FIGURES = {"strike": ("killed", "injured"), "deportation": ("children_remov
 data, filters, _ = ui.page_start(
     "The ICC's Ukraine cases",
     "What each set of arrest warrants covers, and the recorded events that match its public "
-    "description.")
+    "description.",
+)
 st.info(cases.SCOPE_NOTE, icon=":material/gavel:")
 ui.founding_story(data.events)
 
@@ -24,25 +25,51 @@ for case in shown:
     # The sidebar's other filters still apply; the case filter is this section's own.
     in_scope = replace(filters, case=case).apply(data.events)
     st.subheader("Events within scope")
-    st.caption(ui.plain(f"{len(in_scope):,} events: {case.scope_text()}") + " · "
-               + ui.filter_summary(replace(filters, case=None), len(in_scope),
-                                   len(data.events)))
+    st.caption(
+        ui.plain(f"{len(in_scope):,} events: {case.scope_text()}")
+        + " · "
+        + ui.filter_summary(replace(filters, case=None), len(in_scope), len(data.events))
+    )
     ui.headline_figures(in_scope, CASE_FIGURES[case.scope_kind])
     if in_scope.empty:
         st.info("No recorded event falls within this case's scope under the current filters.")
         continue
     timeline = charts.timeline_figure(in_scope, "month")
-    st.plotly_chart(charts.shade_period(timeline, case.period_start, case.period_end,
-                                        "period named in the warrants"),
-                    width="stretch", key=f"timeline_{case.case_id}")
-    st.plotly_chart(charts.map_figure(in_scope, ui.boundaries()), width="stretch",
-                    key=f"map_{case.case_id}")
-    columns = ["event_id", "date", "title", "place", "admin1", "killed", "injured", "children",
-               "deportation_type", "target_type", "verification", "source_url"]
+    st.plotly_chart(
+        charts.shade_period(
+            timeline, case.period_start, case.period_end, "period named in the warrants"
+        ),
+        width="stretch",
+        key=f"timeline_{case.case_id}",
+    )
+    st.plotly_chart(
+        charts.map_figure(in_scope, ui.boundaries()), width="stretch", key=f"map_{case.case_id}"
+    )
+    columns = [
+        "event_id",
+        "date",
+        "title",
+        "place",
+        "admin1",
+        "killed",
+        "injured",
+        "children",
+        "deportation_type",
+        "target_type",
+        "verification",
+        "source_url",
+    ]
     table = in_scope.sort_values("date", ascending=False)[columns].dropna(axis=1, how="all")
-    st.dataframe(ui.for_display(table), hide_index=True, width="stretch",
-                 column_config=ui.event_table_config())
-    ui.download_buttons(in_scope, ui.view_label(case.case_id, replace(filters, case=case)),
-                        key=f"download_{case.case_id}",
-                        view=ui.view_url("cases", replace(filters, case=case)))
+    st.dataframe(
+        ui.for_display(table),
+        hide_index=True,
+        width="stretch",
+        column_config=ui.event_table_config(),
+    )
+    ui.download_buttons(
+        in_scope,
+        ui.view_label(case.case_id, replace(filters, case=case)),
+        key=f"download_{case.case_id}",
+        view=ui.view_url("cases", replace(filters, case=case)),
+    )
     ui.case_statements(case, data.events)

@@ -14,8 +14,10 @@ if filters.event:
     match = data.events[data.events["event_id"] == filters.event]
     with st.container(border=True):
         if match.empty:
-            st.warning(f"No event {filters.event} in the data (it may have been rejected by "
-                       "validation, see the notice above).")
+            st.warning(
+                f"No event {filters.event} in the data (it may have been rejected by "
+                "validation, see the notice above)."
+            )
         else:
             ui.event_detail(match.iloc[0], data.events)
         st.button("Close event", icon=":material/close:", on_click=ui.open_event, args=("",))
@@ -25,8 +27,11 @@ TAIL = ["actor", "verification", "source_url"]
 tabs = st.tabs(["All"] + list(schema.KIND_LABELS.values()))
 for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
     rows = events if kind is None else events[events["kind"] == kind]
-    own = [] if kind is None else [f.name for f in schema.KINDS[kind].fields
-                                   if not f.name.startswith("destination_l")]
+    own = (
+        []
+        if kind is None
+        else [f.name for f in schema.KINDS[kind].fields if not f.name.startswith("destination_l")]
+    )
     columns = LEAD + (["kind"] if kind is None else own) + TAIL
     if "distance_km" in rows:
         columns.append("distance_km")
@@ -34,13 +39,30 @@ for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
         name = "events" if kind is None else schema.KINDS[kind].file.removesuffix(".csv")
         st.write(f"{len(rows):,} {name}. Select a row to open it.")
         key = f"table_{kind or 'all'}"
-        st.dataframe(ui.for_display(rows[columns]), hide_index=True, width="stretch",
-                     column_config=ui.event_table_config(), selection_mode="single-row",
-                     key=key, on_select=partial(ui.open_selected, key, rows["event_id"].tolist()))
-        ui.download_buttons(rows, ui.view_label(name, filters),
-                            key=f"download_{kind or 'all'}",
-                            view=ui.view_url("explore", filters.without_event()))
+        st.dataframe(
+            ui.for_display(rows[columns]),
+            hide_index=True,
+            width="stretch",
+            column_config=ui.event_table_config(),
+            selection_mode="single-row",
+            key=key,
+            on_select=partial(ui.open_selected, key, rows["event_id"].tolist()),
+        )
+        ui.download_buttons(
+            rows,
+            ui.view_label(name, filters),
+            key=f"download_{kind or 'all'}",
+            view=ui.view_url("explore", filters.without_event()),
+        )
 
 st.subheader("Cite this view")
-st.code(export.citation(ui.view_url("explore", filters.without_event()), ui.data_version(),
-                        date.today(), len(events)), language=None, wrap_lines=True)
+st.code(
+    export.citation(
+        ui.view_url("explore", filters.without_event()),
+        ui.data_version(),
+        date.today(),
+        len(events),
+    ),
+    language=None,
+    wrap_lines=True,
+)

@@ -24,37 +24,59 @@ def _close_event() -> None:
 
 data, filters, events = ui.page_start("Map")
 context = basemap.load_context()
-mode = ui.view_choice("map", list(MODES), "points", st.segmented_control, "Show",
-                      format_func=MODES.get)
+mode = ui.view_choice(
+    "map", list(MODES), "points", st.segmented_control, "Show", format_func=MODES.get
+)
 
 if mode == "oblasts":
-    metric = ui.view_choice("shade", list(charts.METRICS), "events", st.radio, "Shade by",
-                            format_func=charts.METRICS.get, horizontal=True)
+    metric = ui.view_choice(
+        "shade",
+        list(charts.METRICS),
+        "events",
+        st.radio,
+        "Shade by",
+        format_func=charts.METRICS.get,
+        horizontal=True,
+    )
     summary = charts.oblast_summary(events, list(OBLAST_NAMES))
-    st.plotly_chart(charts.choropleth_figure(summary, ui.boundaries(), metric, OBLAST_NAMES,
-                                             context),
-                    width="stretch", key="choropleth")
+    st.plotly_chart(
+        charts.choropleth_figure(summary, ui.boundaries(), metric, OBLAST_NAMES, context),
+        width="stretch",
+        key="choropleth",
+    )
     st.markdown(ui.plain(charts.describe_choropleth(summary, metric, OBLAST_NAMES)))
-    st.caption(f"{ui.filter_summary(filters, len(events), len(data.events))}. "
-               + ui.plain(charts.unshaded_text(events)))
+    st.caption(
+        f"{ui.filter_summary(filters, len(events), len(data.events))}. "
+        + ui.plain(charts.unshaded_text(events))
+    )
 else:
-    routes = st.toggle("Deportation routes", value=True, key="map_routes",
-                       help="Lines from where children were taken to where they were brought, "
-                            "for deportation records that give both places.")
+    routes = st.toggle(
+        "Deportation routes",
+        value=True,
+        key="map_routes",
+        help="Lines from where children were taken to where they were brought, "
+        "for deportation records that give both places.",
+    )
     place = filters.near
     near = (place.query or place.name, place.lat, place.lon) if place else None
     chart = st.plotly_chart(
-        charts.map_figure(events, ui.boundaries(), near, filters.radius_km if near else None,
-                          context, routes),
-        width="stretch", key=MAP_KEY, on_select=_open_clicked,
-        selection_mode=("points", "box", "lasso"), config={"scrollZoom": True})
+        charts.map_figure(
+            events, ui.boundaries(), near, filters.radius_km if near else None, context, routes
+        ),
+        width="stretch",
+        key=MAP_KEY,
+        on_select=_open_clicked,
+        selection_mode=("points", "box", "lasso"),
+        config={"scrollZoom": True},
+    )
     st.markdown(ui.plain(charts.describe_map(events, routes)))
     st.caption(
         f"{ui.filter_summary(filters, len(events), len(data.events))}. A bigger circle stands "
         "for several events at one place (hover lists them); larger, paler circles are placed "
         "only to the oblast or country. Click a circle to open its event; drag to move the map "
         "and scroll to zoom. To list the events in an area, pick Box or Lasso Select in the "
-        "toolbar (top right) and drag.")
+        "toolbar (top right) and drag."
+    )
     if filters.event:
         match = data.events[data.events["event_id"] == filters.event]
         with st.container(border=True):
@@ -67,8 +89,9 @@ else:
     if picked and not charts.clicked_event(chart.selection):
         events = events[events["event_id"].isin(picked)]
         left, right = st.columns([4, 1])
-        left.info(f"Map selection: {len(events)} event(s). Table and timeline below show only "
-                  "these.")
+        left.info(
+            f"Map selection: {len(events)} event(s). Table and timeline below show only these."
+        )
         if right.button("Clear selection", icon=":material/close:"):
             del st.session_state[MAP_KEY]
             st.rerun()
@@ -78,8 +101,20 @@ if events.empty:
 else:
     st.plotly_chart(charts.timeline_figure(events, "month"), width="stretch", key="map_timeline")
     st.markdown(ui.plain(charts.describe_timeline(events, "month")))
-    columns = ["event_id", "date", "kind", "title", "place", "admin1", "geo_precision",
-               "source_url"] + (["distance_km"] if "distance_km" in events else [])
+    columns = [
+        "event_id",
+        "date",
+        "kind",
+        "title",
+        "place",
+        "admin1",
+        "geo_precision",
+        "source_url",
+    ] + (["distance_km"] if "distance_km" in events else [])
     shown = events.sort_values("distance_km" if "distance_km" in events else "date")
-    st.dataframe(ui.for_display(shown[columns]), hide_index=True, width="stretch",
-                 column_config=ui.event_table_config())
+    st.dataframe(
+        ui.for_display(shown[columns]),
+        hide_index=True,
+        width="stretch",
+        column_config=ui.event_table_config(),
+    )

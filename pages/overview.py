@@ -7,7 +7,8 @@ from dashboard import charts, schema, ui
 data, filters, events = ui.page_start(
     "ICC Ukraine events",
     "Sourced record of strikes on civilians, deportations of children, visits and statements "
-    "in the International Criminal Court's investigation of Russia's war against Ukraine.")
+    "in the International Criminal Court's investigation of Russia's war against Ukraine.",
+)
 st.markdown(ui.filter_summary(filters, len(events), len(data.events)))
 
 columns = st.columns(len(schema.KINDS))
@@ -23,7 +24,15 @@ else:
     st.subheader("Latest events")
     latest = events.sort_values("date", ascending=False).head(10)
     latest = latest[["event_id", "date", "kind", "title", "place", "source_url"]]
-    st.dataframe(ui.for_display(latest),
-                 hide_index=True, width="stretch", column_config=ui.event_table_config())
-    st.page_link("pages/explore.py", label="Explore every event and download CSV",
-                 icon=":material/table:", query_params=filters.to_query_params())
+    st.dataframe(
+        ui.for_display(latest),
+        hide_index=True,
+        width="stretch",
+        column_config=ui.event_table_config(),
+    )
+    st.page_link(
+        "pages/explore.py",
+        label="Explore every event and download CSV",
+        icon=":material/table:",
+        query_params=filters.to_query_params(),
+    )

@@ -6,8 +6,7 @@ from dashboard import charts, ui
 from dashboard.filters import Filters
 
 data, filters, events = ui.page_start("Timeline")
-freq = ui.view_choice("period", list(charts.PERIODS), "month", st.segmented_control,
-                      "Events per")
+freq = ui.view_choice("period", list(charts.PERIODS), "month", st.segmented_control, "Events per")
 st.caption(ui.filter_summary(filters, len(events), len(data.events)))
 
 # Milestones give context whatever the kind or place filters, within the chosen dates.
@@ -16,17 +15,23 @@ milestones = charts.legal_milestones(Filters(filters.start, filters.end).apply(d
 if events.empty:
     st.info("No events match these filters. Clear some filters in the sidebar.")
 else:
-    st.plotly_chart(charts.timeline_figure(events, freq, milestones), width="stretch",
-                    key="timeline")
+    st.plotly_chart(
+        charts.timeline_figure(events, freq, milestones), width="stretch", key="timeline"
+    )
     st.markdown(ui.plain(charts.describe_timeline(events, freq)))
-    st.caption("The chart opens on the years most events fall in; drag the handles of the "
-               "slider under it to see the rest. Hover a numbered box for its milestone.")
+    st.caption(
+        "The chart opens on the years most events fall in; drag the handles of the "
+        "slider under it to see the rest. Hover a numbered box for its milestone."
+    )
 
 st.subheader("Legal milestones")
 if milestones.empty:
     st.write("No legal milestones between these dates.")
 else:
-    st.markdown("\n".join(
-        f"{number}. {row.date:%Y-%m-%d}: [{ui.plain(row.title)}](/explore?event={row.event_id})"
-        f" ({row.event_id})"
-        for number, row in enumerate(milestones.itertuples(index=False), start=1)))
+    st.markdown(
+        "\n".join(
+            f"{number}. {row.date:%Y-%m-%d}: [{ui.plain(row.title)}](/explore?event={row.event_id})"
+            f" ({row.event_id})"
+            for number, row in enumerate(milestones.itertuples(index=False), start=1)
+        )
+    )

@@ -41,8 +41,10 @@ def timed(function, repeat: int = 20) -> tuple[float, object]:
 def main() -> None:
     start = time.perf_counter()
     dataset = load_dataset(config.DATA_DIR)
-    print(f"load and validate 4 tables: {(time.perf_counter() - start) * 1000:8.1f} ms "
-          f"({len(dataset.events)} events)")
+    print(
+        f"load and validate 4 tables: {(time.perf_counter() - start) * 1000:8.1f} ms "
+        f"({len(dataset.events)} events)"
+    )
     Filters(near="Bucha").apply(dataset.events)  # warm the gazetteer once, as the app does
     for factor in (1, 100):
         events = pd.concat([dataset.events] * factor, ignore_index=True)

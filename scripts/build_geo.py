@@ -80,7 +80,6 @@ UK_MIN_SIMILARITY = 0.85
 RU_MIN_SIMILARITY = 0.8
 
 
-
 def log(message: str = "") -> None:
     """Print a progress line to stdout (the script's log)."""
     print(message, flush=True)

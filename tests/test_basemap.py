@@ -79,12 +79,23 @@ def test_cities_rank_the_largest_first():
 
 def test_label_layers_thin_out_with_zoom():
     """Test that each rank is a layer whose minimum zoom grows as the places get smaller."""
-    cities = pd.DataFrame({"name": ["A", "B", "C"], "lat": [50, 49, 48], "lon": [30, 31, 32],
-                           "country": "UA", "population": [3, 2, 1], "rank": [1, 2, 3]})
+    cities = pd.DataFrame(
+        {
+            "name": ["A", "B", "C"],
+            "lat": [50, 49, 48],
+            "lon": [30, 31, 32],
+            "country": "UA",
+            "population": [3, 2, 1],
+            "rank": [1, 2, 3],
+        }
+    )
     layers = basemap.label_layers(cities, {"type": "FeatureCollection", "features": []})
     symbols = [layer for layer in layers if layer["type"] == "symbol"][1:]
     assert [layer.get("minzoom") for layer in symbols] == [
-        basemap.RANK_MINZOOM[1], basemap.RANK_MINZOOM[2], basemap.RANK_MINZOOM[3]]
+        basemap.RANK_MINZOOM[1],
+        basemap.RANK_MINZOOM[2],
+        basemap.RANK_MINZOOM[3],
+    ]
     assert all(layer["symbol"]["text"] == "{name}" for layer in symbols)
     names = [f["properties"]["name"] for f in symbols[0]["source"]["features"]]
     assert names == ["A"]
@@ -101,8 +112,10 @@ def _script():
 def test_topojson_arcs_decode_to_a_square():
     """Test that delta-encoded, quantised arcs (one reversed) rebuild a closed square."""
     build = _script()
-    topology = {"transform": {"scale": [1, 1], "translate": [10, 40]},
-                "arcs": [[[0, 0], [2, 0], [0, 2]], [[0, 0], [0, 2], [2, 0]]]}
+    topology = {
+        "transform": {"scale": [1, 1], "translate": [10, 40]},
+        "arcs": [[[0, 0], [2, 0], [0, 2]], [[0, 0], [0, 2], [2, 0]]],
+    }
     arcs = build.decode_arcs(topology)
     assert arcs[0] == [(10, 40), (12, 40), (12, 42)]
     square = build.topo_geometry({"type": "Polygon", "arcs": [[0, ~1]]}, arcs)
@@ -113,9 +126,11 @@ def test_topojson_arcs_decode_to_a_square():
 def test_districts_inside_a_bigger_city_are_dropped():
     """Test that a place within a larger city's reach is dropped and a town further out kept."""
     build = _script()
-    rows = [{"name": "Kyiv", "lat": 50.45, "lon": 30.52, "population": 2_950_000},
-            {"name": "District", "lat": 50.50, "lon": 30.60, "population": 300_000},
-            {"name": "Brovary", "lat": 50.51, "lon": 30.79, "population": 110_000}]
+    rows = [
+        {"name": "Kyiv", "lat": 50.45, "lon": 30.52, "population": 2_950_000},
+        {"name": "District", "lat": 50.50, "lon": 30.60, "population": 300_000},
+        {"name": "Brovary", "lat": 50.51, "lon": 30.79, "population": 110_000},
+    ]
     assert [r["name"] for r in build.drop_districts(rows)] == ["Kyiv", "Brovary"]
 
 

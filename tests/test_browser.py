@@ -26,15 +26,28 @@ from dashboard.tables import load_dataset
 
 pytestmark = pytest.mark.browser
 CHROMIUM = os.environ.get("DASHBOARD_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         # No network but loopback: proves the map needs no tiles or CDN.
-         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    # No network but loopback: proves the map needs no tiles or CDN.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+]
 # Screenshots go to a temporary folder unless DASHBOARD_SCREENSHOTS names one (`make screenshots`
 # refreshes the README's pictures in docs/).
 SCREENSHOTS_ENV = os.environ.get("DASHBOARD_SCREENSHOTS")
-PAGES = {"": "ICC Ukraine events", "map": "Map", "timeline": "Timeline", "explore": "Explore",
-         "about": "About this record"}
+PAGES = {
+    "": "ICC Ukraine events",
+    "map": "Map",
+    "timeline": "Timeline",
+    "explore": "Explore",
+    "about": "About this record",
+}
 
 
 def _browser_available() -> bool:
@@ -60,10 +73,26 @@ def running_app(log_path: Path):
     env = {**os.environ, "PYTHONPATH": str(config.ROOT / "src")}
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=config.ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=config.ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + 60
@@ -121,8 +150,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh page of 1400 x 1000 that accepts downloads."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                  accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     tab = context.new_page()
     yield tab
     context.close()
@@ -133,7 +161,8 @@ def open_app(page, url: str) -> None:
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("[data-testid='stMainBlockContainer'] h1", timeout=60_000)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
     page.wait_for_timeout(500)
 
 
@@ -153,8 +182,9 @@ def test_page_renders_without_exception(server, page, shots, path, title):
 
 
 def _expected(query: dict) -> pd.DataFrame:
-    filters, notices = Filters.from_query_params({k: [v] if isinstance(v, str) else v
-                                                  for k, v in query.items()})
+    filters, notices = Filters.from_query_params(
+        {k: [v] if isinstance(v, str) else v for k, v in query.items()}
+    )
     assert notices == []
     return filters.apply(load_dataset(config.DATA_DIR).events)
 
@@ -253,8 +283,7 @@ def test_deportation_routes_reach_destinations_abroad(server, page, shots):
     open_app(page, f"{server}/map?kind=deportation")
     png = map_png(page, shots / "map-deportation-routes.png")
     assert _painted_pixels(png, (0, 114, 178), 40) > 1_500, "routes not drawn"
-    zoom = page.evaluate("() => document.querySelector('.js-plotly-plot')"
-                         "._fullLayout.map.zoom")
+    zoom = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.map.zoom")
     assert zoom < 4.6, "view not widened to the destinations"
     assert page.get_by_text("leading abroad").first.is_visible()
     assert exceptions(page) == []
@@ -266,8 +295,10 @@ def test_click_on_a_point_opens_its_event(server, page, shots):
     open_app(page, f"{server}/map?q=STR-0043")
     map_png(page)
     plot = page.locator(".js-plotly-plot").first
-    point = page.evaluate("() => document.querySelector('.js-plotly-plot')._fullLayout.map"
-                         "._subplot.map.project([28.46871, 49.2322])")
+    point = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.map"
+        "._subplot.map.project([28.46871, 49.2322])"
+    )
     box = plot.bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     heading = page.get_by_role("heading", name="Kalibr missiles strike central Vinnytsia")
@@ -283,8 +314,9 @@ def test_timeline_opens_on_the_war_years_with_a_range_slider(server, page, shots
     """Test that /timeline starts its x axis in 2022, not 2014, and draws a range slider."""
     open_app(page, f"{server}/timeline")
     map_png(page)
-    start = page.evaluate("() => document.querySelector('.js-plotly-plot')"
-                          "._fullLayout.xaxis.range[0]")
+    start = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot')._fullLayout.xaxis.range[0]"
+    )
     assert str(start) >= "2021-12", start
     assert page.locator(".js-plotly-plot .rangeslider-container").count() == 1
     page.screenshot(path=str(shots / "timeline.png"), full_page=False)

@@ -59,12 +59,15 @@ def _bad_kind(row):
     row["scope_kind"] = "visit"
 
 
-@pytest.mark.parametrize(("broken", "spoil", "column"), [
-    (0, _bad_date, "issued"),
-    (1, _bad_type, "scope_types"),
-    (2, _positions, "positions"),
-    (1, _bad_kind, "scope_kind"),
-])
+@pytest.mark.parametrize(
+    ("broken", "spoil", "column"),
+    [
+        (0, _bad_date, "issued"),
+        (1, _bad_type, "scope_types"),
+        (2, _positions, "positions"),
+        (1, _bad_kind, "scope_kind"),
+    ],
+)
 def test_a_bad_row_is_left_out_with_its_line(tmp_path, broken, spoil, column):
     """Test that one broken row is dropped with a file:line problem and the others load."""
     columns, rows = _shipped_rows()
@@ -101,46 +104,97 @@ def test_missing_file_is_a_problem_not_an_error(tmp_path):
 
 
 ENERGY = Case(
-    case_id="test-energy", title="Test", title_uk="", suspects=("A",), positions=("B",),
-    crimes="", articles=(), conduct="", period_start=date(2022, 10, 10),
-    period_end=date(2023, 3, 9), issued=date(2024, 3, 5), made_public=date(2024, 3, 5),
-    status="", scope_kind="strike", scope_types=("energy",), scope_start=date(2022, 10, 10),
-    scope_end=date(2023, 3, 9), scope_country="UA", source_name="", source_url="",
-    other_sources=(), related=())
-CHILDREN = replace(ENERGY, scope_kind="deportation", scope_types=("removal", "camp"),
-                   scope_start=date(2022, 2, 24), scope_end=None)
+    case_id="test-energy",
+    title="Test",
+    title_uk="",
+    suspects=("A",),
+    positions=("B",),
+    crimes="",
+    articles=(),
+    conduct="",
+    period_start=date(2022, 10, 10),
+    period_end=date(2023, 3, 9),
+    issued=date(2024, 3, 5),
+    made_public=date(2024, 3, 5),
+    status="",
+    scope_kind="strike",
+    scope_types=("energy",),
+    scope_start=date(2022, 10, 10),
+    scope_end=date(2023, 3, 9),
+    scope_country="UA",
+    source_name="",
+    source_url="",
+    other_sources=(),
+    related=(),
+)
+CHILDREN = replace(
+    ENERGY,
+    scope_kind="deportation",
+    scope_types=("removal", "camp"),
+    scope_start=date(2022, 2, 24),
+    scope_end=None,
+)
 
 
 def _strike(n: int, day: str, target: str, **extra: str) -> dict[str, str]:
-    return {"event_id": f"STR-{n:04d}", "date": day, "title": f"Strike {n}", "place": "Kyiv",
-            "place_uk": "Київ", "admin1_code": "UA-30", "admin1": "Kyiv", "lat": "50.45",
-            "lon": "30.52", "source_url": f"https://example.org/s{n}", "target_type": target,
-            **extra}
+    return {
+        "event_id": f"STR-{n:04d}",
+        "date": day,
+        "title": f"Strike {n}",
+        "place": "Kyiv",
+        "place_uk": "Київ",
+        "admin1_code": "UA-30",
+        "admin1": "Kyiv",
+        "lat": "50.45",
+        "lon": "30.52",
+        "source_url": f"https://example.org/s{n}",
+        "target_type": target,
+        **extra,
+    }
 
 
 def _removal(n: int, day: str, kind: str) -> dict[str, str]:
-    return {"event_id": f"DEP-{n:04d}", "date": day, "title": f"Removal {n}",
-            "place": "Kherson", "place_uk": "Херсон", "admin1_code": "UA-65",
-            "admin1": "Kherson Oblast", "lat": "46.63", "lon": "32.61",
-            "source_url": f"https://example.org/d{n}", "deportation_type": kind}
+    return {
+        "event_id": f"DEP-{n:04d}",
+        "date": day,
+        "title": f"Removal {n}",
+        "place": "Kherson",
+        "place_uk": "Херсон",
+        "admin1_code": "UA-65",
+        "admin1": "Kherson Oblast",
+        "lat": "46.63",
+        "lon": "32.61",
+        "source_url": f"https://example.org/d{n}",
+        "deportation_type": kind,
+    }
 
 
 SCOPED = {
     "strike": [
-        _strike(1, "2022-10-10", "energy"),               # first day of the window: in
-        _strike(2, "2023-03-09", "energy"),               # last day: in
-        _strike(3, "2023-03-10", "energy"),               # a day late
-        _strike(4, "2022-10-09", "energy"),               # a day early
-        _strike(5, "2022-11-01", "residential"),          # other target type
+        _strike(1, "2022-10-10", "energy"),  # first day of the window: in
+        _strike(2, "2023-03-09", "energy"),  # last day: in
+        _strike(3, "2023-03-10", "energy"),  # a day late
+        _strike(4, "2022-10-09", "energy"),  # a day early
+        _strike(5, "2022-11-01", "residential"),  # other target type
         _strike(6, "2022-10-01", "energy", end_date="2022-10-20"),  # began before the window
-        _strike(7, "2022-11-01", "energy", country="RU", admin1_code="", admin1="",
-                place="Belgorod", place_uk="Бєлгород", lat="50.6", lon="36.6"),  # not in UA
+        _strike(
+            7,
+            "2022-11-01",
+            "energy",
+            country="RU",
+            admin1_code="",
+            admin1="",
+            place="Belgorod",
+            place_uk="Бєлгород",
+            lat="50.6",
+            lon="36.6",
+        ),  # not in UA
     ],
     "deportation": [
-        _removal(1, "2022-02-24", "removal"),   # in
-        _removal(2, "2024-06-01", "camp"),      # in: the window is open-ended
-        _removal(3, "2022-02-23", "removal"),   # before
-        _removal(4, "2023-01-01", "return"),    # a return is not a removal
+        _removal(1, "2022-02-24", "removal"),  # in
+        _removal(2, "2024-06-01", "camp"),  # in: the window is open-ended
+        _removal(3, "2022-02-23", "removal"),  # before
+        _removal(4, "2023-01-01", "return"),  # a return is not a removal
         _removal(5, "2023-01-01", "adoption"),  # type not in this test case's scope
     ],
 }
@@ -154,10 +208,13 @@ def scoped(tmp_path_factory):
     return dataset.events
 
 
-@pytest.mark.parametrize(("case", "expected"), [
-    (ENERGY, ["STR-0001", "STR-0002"]),
-    (CHILDREN, ["DEP-0001", "DEP-0002"]),
-])
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (ENERGY, ["STR-0001", "STR-0002"]),
+        (CHILDREN, ["DEP-0001", "DEP-0002"]),
+    ],
+)
 def test_mask_keeps_kind_types_window_and_country(scoped, case, expected):
     """Test that a case's scope keeps only its kind, types, date window and country."""
     assert sorted(scoped.loc[case.mask(scoped), "event_id"]) == expected

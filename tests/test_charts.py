@@ -9,18 +9,29 @@ import pytest
 
 from dashboard import basemap, charts, schema
 
-SQUARE = {"type": "FeatureCollection", "features": [
-    {"type": "Feature", "id": "UA-12", "properties": {"iso_3166_2": "UA-12"},
-     "geometry": {"type": "Polygon", "coordinates": [[[34, 47], [36, 47], [36, 49], [34, 49],
-                                                      [34, 47]]]}}]}
+SQUARE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "id": "UA-12",
+            "properties": {"iso_3166_2": "UA-12"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[34, 47], [36, 47], [36, 49], [34, 49], [34, 47]]],
+            },
+        }
+    ],
+}
 
 
 def test_counts_by_period_counts_each_kind(events):
     """Test that monthly counts add up to the events and split by kind."""
     counts = charts.counts_by_period(events, "month")
     assert counts["count"].sum() == len(events)
-    march = counts[(counts["period"] == pd.Timestamp("2023-03-01"))
-                   & (counts["kind"] == "statement")]
+    march = counts[
+        (counts["period"] == pd.Timestamp("2023-03-01")) & (counts["kind"] == "statement")
+    ]
     assert int(march["count"].iloc[0]) == 2
 
 
@@ -48,13 +59,19 @@ def test_timeline_marks_milestones(events):
 def test_milestones_are_set_in_one_layout_update(events, monkeypatch):
     """Test that milestones never go through add_shape/add_annotation one at a time (each
     call re-validates the whole layout: quadratic in the number of milestones)."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("one call per milestone")
 
     monkeypatch.setattr(go.Figure, "add_shape", refuse)
     monkeypatch.setattr(go.Figure, "add_annotation", refuse)
-    many = pd.DataFrame({"date": pd.date_range("2022-03-01", periods=200, freq="W"),
-                         "title": "Step", "event_id": "STA-0001"})
+    many = pd.DataFrame(
+        {
+            "date": pd.date_range("2022-03-01", periods=200, freq="W"),
+            "title": "Step",
+            "event_id": "STA-0001",
+        }
+    )
     fig = charts.timeline_figure(events, "month", many)
     assert len(fig.layout.shapes) == 200 and len(fig.layout.annotations) == 200
 
@@ -70,7 +87,8 @@ def test_timeline_opens_on_the_war_years_with_a_range_slider(events):
     """Test that a few early events do not set the initial range: it starts where most
     events are, and the range slider reaches the rest."""
     early = events[events["event_id"] == "STA-0001"].assign(
-        date=pd.Timestamp("2014-04-17"), event_id="STA-0099")
+        date=pd.Timestamp("2014-04-17"), event_id="STA-0099"
+    )
     many = pd.concat([early] + [events] * 10, ignore_index=True)
     fig = charts.timeline_figure(many, "month")
     start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
@@ -92,6 +110,7 @@ def test_milestones_of_a_view_without_statements_is_empty(events):
     """Test that a view holding no statements gives an empty milestone table, not a KeyError."""
     milestones = charts.legal_milestones(events[events["kind"] == "strike"])
     assert milestones.empty and list(milestones.columns) == ["date", "title", "event_id"]
+
 
 def test_lanes_one_trace_per_kind_with_ids(events):
     """Test that the overview lanes carry each event's id for hover and linking."""
@@ -116,8 +135,13 @@ def test_lanes_aggregate_per_week_when_many_rows(events):
 
 def _drawn_ids(fig) -> list[str]:
     """Event ids behind the event markers (one marker may stand for several events)."""
-    return sorted(i for trace in fig.data if trace.name in schema.KIND_LABELS.values()
-                  for row in trace.customdata for i in row[0].split(";"))
+    return sorted(
+        i
+        for trace in fig.data
+        if trace.name in schema.KIND_LABELS.values()
+        for row in trace.customdata
+        for i in row[0].split(";")
+    )
 
 
 def test_map_is_offline_safe_and_draws_outlines(events):
@@ -130,14 +154,31 @@ def test_map_is_offline_safe_and_draws_outlines(events):
 
 
 CONTEXT = basemap.Context(
-    countries={"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": "643", "properties": {"name": "Russia", "label_lat": 55,
-                                                        "label_lon": 45},
-         "geometry": {"type": "Polygon", "coordinates": [[[36, 50], [40, 50], [40, 56],
-                                                          [36, 56], [36, 50]]]}}]},
-    cities=pd.DataFrame({"name": ["Kyiv", "Moscow", "Irpin"], "lat": [50.45, 55.75, 50.52],
-                         "lon": [30.52, 37.62, 30.24], "country": ["UA", "RU", "UA"],
-                         "population": [2952301, 10381222, 65167], "rank": [1, 1, 3]}))
+    countries={
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "643",
+                "properties": {"name": "Russia", "label_lat": 55, "label_lon": 45},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[36, 50], [40, 50], [40, 56], [36, 56], [36, 50]]],
+                },
+            }
+        ],
+    },
+    cities=pd.DataFrame(
+        {
+            "name": ["Kyiv", "Moscow", "Irpin"],
+            "lat": [50.45, 55.75, 50.52],
+            "lon": [30.52, 37.62, 30.24],
+            "country": ["UA", "RU", "UA"],
+            "population": [2952301, 10381222, 65167],
+            "rank": [1, 1, 3],
+        }
+    ),
+)
 
 
 def test_context_draws_countries_below_the_oblasts_and_labels_above(events):
@@ -196,10 +237,18 @@ def test_events_sharing_a_point_are_one_bigger_marker_listing_them(events):
 
 def test_stack_hover_lists_at_most_the_limit():
     """Test that a stack of many events lists the first few and says how many more."""
-    rows = pd.DataFrame({"event_id": [f"STR-{i:04d}" for i in range(1, 16)],
-                         "date": pd.date_range("2022-03-01", periods=15), "kind": "strike",
-                         "title": "T", "place": "Bucha", "lat": 50.54, "lon": 30.21,
-                         "geo_precision": "settlement"})
+    rows = pd.DataFrame(
+        {
+            "event_id": [f"STR-{i:04d}" for i in range(1, 16)],
+            "date": pd.date_range("2022-03-01", periods=15),
+            "kind": "strike",
+            "title": "T",
+            "place": "Bucha",
+            "lat": 50.54,
+            "lon": 30.21,
+            "geo_precision": "settlement",
+        }
+    )
     stack = charts.stack_points(rows, limit=10).iloc[0]
     assert stack["count"] == 15 and stack["hover"].count("STR-") == 10
     assert stack["hover"].endswith("… and 5 more")
@@ -220,6 +269,7 @@ def test_near_draws_ring_and_centres_map(events):
     ring = next(t for t in fig.data if t.name == "30 km")
     assert fig.layout.map.center.lat == 50.54 and fig.layout.map.zoom > charts.UKRAINE_ZOOM
     from geopy.distance import geodesic
+
     for lat, lon in zip(ring.lat[::15], ring.lon[::15], strict=True):
         assert geodesic((50.54, 30.21), (lat, lon)).km == pytest.approx(30, rel=0.01)
 
@@ -234,11 +284,13 @@ def test_near_centre_marker_lies_under_the_events(events):
 
 def test_near_centre_is_not_named_twice(events):
     """Test that the centre marker drops its text when a city label already names the place."""
-    fig = charts.map_figure(events, SQUARE, near=("Irpin", 50.52, 30.24), radius_km=10,
-                            context=CONTEXT)
+    fig = charts.map_figure(
+        events, SQUARE, near=("Irpin", 50.52, 30.24), radius_km=10, context=CONTEXT
+    )
     assert list(next(t for t in fig.data if t.name == "Irpin").text) == [""]
-    fig = charts.map_figure(events, SQUARE, near=("Bucha", 50.54, 30.21), radius_km=10,
-                            context=CONTEXT)
+    fig = charts.map_figure(
+        events, SQUARE, near=("Bucha", 50.54, 30.21), radius_km=10, context=CONTEXT
+    )
     assert list(next(t for t in fig.data if t.name == "Bucha").text) == ["Bucha"]
 
 
@@ -254,16 +306,20 @@ def test_deportation_routes_join_origin_and_destination(events):
     assert ids == "DEP-0001"
     assert "Test children&#x27;s home" in hover and "48 children" in hover
     assert "Skadovsk" in hover
-    assert "Deportation routes" not in [t.name for t in
-                                        charts.map_figure(events, SQUARE, routes=False).data]
+    assert "Deportation routes" not in [
+        t.name for t in charts.map_figure(events, SQUARE, routes=False).data
+    ]
 
 
 def test_routes_abroad_widen_the_view_and_name_the_destination(events):
     """Test that a deportation view with a route to Russia zooms out to show its end and
     labels a destination the city labels do not name."""
     abroad = events[events["kind"] == "deportation"].assign(
-        destination="Gelendzhik", destination_country="RU", destination_lat=44.58,
-        destination_lon=38.07)
+        destination="Gelendzhik",
+        destination_country="RU",
+        destination_lat=44.58,
+        destination_lon=38.07,
+    )
     fig = charts.map_figure(abroad, SQUARE, context=CONTEXT)
     end = next(t for t in fig.data if t.name == "Destinations")
     assert list(end.text) == ["Gelendzhik"]
@@ -283,18 +339,37 @@ def test_empty_view_still_draws_the_map_with_a_message(events):
     assert [layer.type for layer in fig.layout.map.layers] == ["fill", "line"]
 
 
-@pytest.mark.parametrize(("selection", "opened", "listed"), [
-    ({"points": [{"customdata": ["STR-0001", "hover"]}], "box": [], "lasso": []},
-     "STR-0001", ["STR-0001"]),
-    ({"points": [{"customdata": ["STR-0001;STR-0002", "hover"]}], "box": [], "lasso": []},
-     None, ["STR-0001", "STR-0002"]),
-    ({"points": [{"customdata": ["STR-0001", "h"]}], "box": [{"x": [0, 1]}], "lasso": []},
-     None, ["STR-0001"]),
-    ({"points": [{"customdata": ["STR-0001", "h"]}, {"customdata": ["VIS-0001", "h"]}],
-      "box": [], "lasso": []}, None, ["STR-0001", "VIS-0001"]),
-    ({"points": [{"lat": 1}], "box": [], "lasso": []}, None, []),
-    ({}, None, []),
-])
+@pytest.mark.parametrize(
+    ("selection", "opened", "listed"),
+    [
+        (
+            {"points": [{"customdata": ["STR-0001", "hover"]}], "box": [], "lasso": []},
+            "STR-0001",
+            ["STR-0001"],
+        ),
+        (
+            {"points": [{"customdata": ["STR-0001;STR-0002", "hover"]}], "box": [], "lasso": []},
+            None,
+            ["STR-0001", "STR-0002"],
+        ),
+        (
+            {"points": [{"customdata": ["STR-0001", "h"]}], "box": [{"x": [0, 1]}], "lasso": []},
+            None,
+            ["STR-0001"],
+        ),
+        (
+            {
+                "points": [{"customdata": ["STR-0001", "h"]}, {"customdata": ["VIS-0001", "h"]}],
+                "box": [],
+                "lasso": [],
+            },
+            None,
+            ["STR-0001", "VIS-0001"],
+        ),
+        ({"points": [{"lat": 1}], "box": [], "lasso": []}, None, []),
+        ({}, None, []),
+    ],
+)
 def test_a_click_on_one_event_opens_it_and_a_box_lists(selection, opened, listed):
     """Test that only a click on a marker standing for one event opens it; boxes, lassos and
     stacks list their events instead."""
@@ -335,10 +410,12 @@ def test_describe_timeline_counts_span_and_busiest_period(events):
     """Test the timeline's sentence against counts worked out by hand from the samples."""
     strikes = events[events["kind"] == "strike"]
     assert charts.describe_timeline(strikes, "year") == (
-        "3 strikes, 2022-04-08 to 2023-01-14; most in 2022 (2).")
+        "3 strikes, 2022-04-08 to 2023-01-14; most in 2022 (2)."
+    )
     assert charts.describe_timeline(events, "month") == (
         "7 events (3 strikes, 1 deportation, 1 visit, 2 statements), 2022-04-08 to "
-        "2023-03-17; most in April 2022 and 1 other month (2).")
+        "2023-03-17; most in April 2022 and 1 other month (2)."
+    )
     assert charts.describe_timeline(events.iloc[0:0]).startswith("No events")
 
 
@@ -347,11 +424,15 @@ def test_describe_map_counts_places_and_routes(events):
     unplaced = events.copy()
     unplaced.loc[unplaced["event_id"] == "STA-0002", ["lat", "lon"]] = None
     unplaced.loc[unplaced["event_id"] == "STR-0002", ["lat", "lon", "place"]] = [
-        48.4666, 35.0407, "Dnipro"]
+        48.4666,
+        35.0407,
+        "Dnipro",
+    ]
     assert charts.describe_map(unplaced) == (
         "7 events (3 strikes, 1 deportation, 1 visit, 2 statements); 6 drawn at 5 places, "
         "most at Dnipro (2); 1 without coordinates not drawn; 1 deportation route from "
-        "origin to destination (0 leading abroad).")
+        "origin to destination (0 leading abroad)."
+    )
 
 
 def test_describe_choropleth_total_and_top_oblast(events):
@@ -359,6 +440,8 @@ def test_describe_choropleth_total_and_top_oblast(events):
     summary = charts.oblast_summary(events, ["UA-12", "UA-65", "UA-77"])
     names = {"UA-12": "Dnipropetrovsk Oblast", "UA-65": "Kherson Oblast"}
     assert charts.describe_choropleth(summary, "killed", names) == (
-        "People killed by oblast: 46 in 1 oblast; most in Dnipropetrovsk Oblast (46).")
+        "People killed by oblast: 46 in 1 oblast; most in Dnipropetrovsk Oblast (46)."
+    )
     assert charts.describe_choropleth(summary, "events", names).startswith(
-        "Events by oblast: 2 in 2 oblasts; most in ")
+        "Events by oblast: 2 in 2 oblasts; most in "
+    )

@@ -60,8 +60,11 @@ def test_sources_are_https_and_distinct_from_other_sources():
     frame = events()
     assert frame["source_url"].str.startswith("https://").all()
     for row in frame.itertuples():
-        others = [u.strip() for u in str(row.other_sources).split(";") if u.strip()] \
-            if pd.notna(row.other_sources) else []
+        others = (
+            [u.strip() for u in str(row.other_sources).split(";") if u.strip()]
+            if pd.notna(row.other_sources)
+            else []
+        )
         assert all(u.startswith("https://") for u in others), row.event_id
         assert row.source_url not in others, row.event_id
 
@@ -73,12 +76,24 @@ def test_confirmed_share_is_at_least_a_third():
 
 def test_confirmed_rows_name_a_second_source_or_are_official():
     """Test that 'confirmed' is earned: another source listed, or an official publisher."""
-    official = ("icc-cpi.int", "un.org", "ohchr.org", "gov.ua", "kremlin.ru", "president.gov.ua",
-                "reliefweb.int", "osce.org", "coe.int", "europa.eu")
+    official = (
+        "icc-cpi.int",
+        "un.org",
+        "ohchr.org",
+        "gov.ua",
+        "kremlin.ru",
+        "president.gov.ua",
+        "reliefweb.int",
+        "osce.org",
+        "coe.int",
+        "europa.eu",
+    )
     frame = events()
     confirmed = frame[frame["verification"] == "confirmed"]
-    unearned = confirmed[confirmed["other_sources"].fillna("").eq("")
-                         & ~confirmed["source_url"].str.contains("|".join(official), regex=True)]
+    unearned = confirmed[
+        confirmed["other_sources"].fillna("").eq("")
+        & ~confirmed["source_url"].str.contains("|".join(official), regex=True)
+    ]
     assert list(unearned["event_id"]) == []
 
 
@@ -160,21 +175,26 @@ def test_founding_story_is_in_the_record():
     assert has("statement", "2023-03-17", "putin", "lvova-belova", "warrant")
 
 
-
 def related_ids() -> dict[str, list[str]]:
     """Map every event id to the ids its ``related`` column lists, in file order."""
     frame = events()
-    return {row.event_id: ([] if pd.isna(row.related) else
-                           [i.strip() for i in str(row.related).split(";") if i.strip()])
-            for row in frame.itertuples()}
+    return {
+        row.event_id: (
+            []
+            if pd.isna(row.related)
+            else [i.strip() for i in str(row.related).split(";") if i.strip()]
+        )
+        for row in frame.itertuples()
+    }
 
 
 def test_related_ids_exist_and_every_relation_is_mutual():
     """Test that each related id names a shipped row and that row lists this one back."""
     links = related_ids()
     unknown = sorted({i for ids in links.values() for i in ids} - set(links))
-    one_way = sorted((a, b) for a, ids in links.items() for b in ids
-                     if b in links and a not in links[b])
+    one_way = sorted(
+        (a, b) for a, ids in links.items() for b in ids if b in links and a not in links[b]
+    )
     assert unknown == [] and one_way == []
     assert sum(map(len, links.values())) > 0
 
@@ -191,9 +211,12 @@ def test_ids_named_in_a_description_are_related_rows():
     also relates to it, so the app can show the pair."""
     links = related_ids()
     frame = events()
-    missing = [(row.event_id, named) for row in frame.itertuples()
-               for named in re.findall(r"\b(?:STR|DEP|VIS|STA)-\d{4}\b", row.description)
-               if named != row.event_id and named not in links[row.event_id]]
+    missing = [
+        (row.event_id, named)
+        for row in frame.itertuples()
+        for named in re.findall(r"\b(?:STR|DEP|VIS|STA)-\d{4}\b", row.description)
+        if named != row.event_id and named not in links[row.event_id]
+    ]
     assert missing == []
 
 
@@ -209,9 +232,11 @@ def test_aggregate_child_figures_are_reports():
     deportations = events()[events()["kind"] == "deportation"]
     text = deportations["search_text"]
     yale = deportations[text.str.contains("yale", regex=False)]
-    rostov = deportations[text.str.contains("rostov", regex=False)
-                          & text.str.contains("guardianship", regex=False)
-                          & deportations["children"].fillna(0).gt(1000)]
+    rostov = deportations[
+        text.str.contains("rostov", regex=False)
+        & text.str.contains("guardianship", regex=False)
+        & deportations["children"].fillna(0).gt(1000)
+    ]
     assert len(yale) >= 2 and len(rostov) >= 1
     assert set(yale["scope"]) == {"report"} and set(rostov["scope"]) == {"report"}
 
@@ -235,9 +260,11 @@ def test_places_known_only_to_a_country_have_no_coordinates():
     assert len(country) > 0
     assert country["lat"].isna().all() and country["lon"].isna().all()
 
+
 REFERENCE = os.environ.get("DASHBOARD_REFERENCE_DIR")
 needs_reference = pytest.mark.skipif(
-    not REFERENCE, reason="DASHBOARD_REFERENCE_DIR is not set (point it at shared/reference)")
+    not REFERENCE, reason="DASHBOARD_REFERENCE_DIR is not set (point it at shared/reference)"
+)
 
 
 @pytest.mark.reference
@@ -246,15 +273,20 @@ def test_every_massive_attack_of_the_energy_campaign_has_a_row():
     """Test that each day the Air Force logged 50+ launches from October 2022 to March 2023
     (the campaign behind the ICC's 2024 warrants) has an energy strike within a day."""
     daily = pd.read_csv(Path(REFERENCE) / "missile-attacks" / "missile_attacks_daily.csv")
-    daily["day"] = pd.to_datetime(daily["time_start"], format="%Y-%m-%d %H:%M",
-                                  errors="coerce").dt.normalize()
+    daily["day"] = pd.to_datetime(
+        daily["time_start"], format="%Y-%m-%d %H:%M", errors="coerce"
+    ).dt.normalize()
     launched = daily.groupby("day")["launched"].sum()
-    massive = launched[(launched.index >= "2022-10-10") & (launched.index <= "2023-03-09")
-                       & (launched >= 50)].index
+    massive = launched[
+        (launched.index >= "2022-10-10") & (launched.index <= "2023-03-09") & (launched >= 50)
+    ].index
     energy = events()[(events()["kind"] == "strike") & (events()["target_type"] == "energy")]
     days = set(energy["date"])
-    missing = [d.date().isoformat() for d in massive
-               if not days & {d - pd.Timedelta(days=1), d, d + pd.Timedelta(days=1)}]
+    missing = [
+        d.date().isoformat()
+        for d in massive
+        if not days & {d - pd.Timedelta(days=1), d, d + pd.Timedelta(days=1)}
+    ]
     assert len(massive) >= 5 and missing == []
 
 

@@ -56,14 +56,17 @@ def test_plain_leaves_nothing_active_and_shows_the_text_literally(text):
     assert unescape(shown) == text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("**bold**", r"\*\*bold\*\*"),
-    ("$x$", r"\$x\$"),
-    ("a\x00b\x1bc\x7fd\x85e\x9f", "abcde"),
-    (None, ""),
-    (float("nan"), ""),
-    (pd.NA, ""),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**bold**", r"\*\*bold\*\*"),
+        ("$x$", r"\$x\$"),
+        ("a\x00b\x1bc\x7fd\x85e\x9f", "abcde"),
+        (None, ""),
+        (float("nan"), ""),
+        (pd.NA, ""),
+    ],
+)
 def test_plain_examples(text, expected):
     """Test hand-worked escapes, control characters dropped and missing values blank."""
     assert plain(text) == expected
@@ -82,29 +85,35 @@ def test_plain_default_cap_and_short_text_untouched():
     assert plain("x" * MAX_SHOWN) == "x" * MAX_SHOWN
 
 
-@pytest.mark.parametrize(("url", "label"), [
-    ("https://icc-cpi.int/news", "ICC"),
-    ("http://example.org/a?b=1&c=2#top", None),
-    ("https://example.org/path/with_underscore", "Name [with] brackets"),
-])
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("https://icc-cpi.int/news", "ICC"),
+        ("http://example.org/a?b=1&c=2#top", None),
+        ("https://example.org/path/with_underscore", "Name [with] brackets"),
+    ],
+)
 def test_safe_link_renders_http_urls_as_links(url, label):
     """Test that an http(s) URL becomes one link whose label is escaped."""
     link = safe_link(url, label)
     assert link.endswith(f"]({url})") and link.startswith("[")
-    shown_label = link[1:-len(url) - 3]
+    shown_label = link[1 : -len(url) - 3]
     assert unescaped(shown_label) == "" and unescape(shown_label) == (label or url)
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)",
-    "data:text/html,<script>alert(1)</script>",
-    "https://example.org/a b",
-    "https://example.org/x) [y](https://evil.example",
-    "https://example.org/(x)",
-    "ftp://example.org/file",
-    "//evil.example/x",
-    " ",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://example.org/a b",
+        "https://example.org/x) [y](https://evil.example",
+        "https://example.org/(x)",
+        "ftp://example.org/file",
+        "//evil.example/x",
+        " ",
+    ],
+)
 def test_safe_link_shows_anything_else_as_text(url):
     """Test that non-http(s) or malformed URLs come back as escaped text, never a link."""
     text = safe_link(url, "label")
@@ -117,19 +126,37 @@ def test_safe_link_of_missing_value_is_empty():
     assert safe_link(None) == "" and safe_link(float("nan")) == ""
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (1405, "1,405"), (0, "0"), (2.0, "2"), (1234567, "1,234,567"),
-    (None, "—"), (float("nan"), "—"), (pd.NA, "—"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1405, "1,405"),
+        (0, "0"),
+        (2.0, "2"),
+        (1234567, "1,234,567"),
+        (None, "—"),
+        (float("nan"), "—"),
+        (pd.NA, "—"),
+    ],
+)
 def test_metric_number(value, expected):
     """Test thousands separators and the em dash for unknown figures."""
     assert metric_number(value) == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (pd.Timestamp("2023-03-17"), "2023-03-17"), (None, ""), (pd.NA, ""), (pd.NaT, ""),
-    (float("nan"), ""), (2.0, "2"), (2.5, "2.5"), ("text", "text"), (7, "7"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (pd.Timestamp("2023-03-17"), "2023-03-17"),
+        (None, ""),
+        (pd.NA, ""),
+        (pd.NaT, ""),
+        (float("nan"), ""),
+        (2.0, "2"),
+        (2.5, "2.5"),
+        ("text", "text"),
+        (7, "7"),
+    ],
+)
 def test_cell(value, expected):
     """Test how one field shows: blank when missing, ISO dates, whole floats without .0."""
     assert cell(value) == expected
@@ -140,23 +167,38 @@ def test_filter_summary_escapes_user_text():
     from dashboard.cases import all_cases
 
     case = replace(all_cases()[0], title="**Case** [x](https://evil.example)")
-    near = geo.Place(name="Bucha", lat=50.54, lon=30.21, admin1_code="UA-32", country="UA",
-                     population=None, source="gazetteer",
-                     query="![t](https://evil.example/t.png)")
-    filters = Filters(start=date(2023, 1, 1), kinds=("strike",), oblasts=("UA-32",),
-                      q="[click](https://evil.example/phish)", near=near, radius_km=12.5,
-                      case=case)
+    near = geo.Place(
+        name="Bucha",
+        lat=50.54,
+        lon=30.21,
+        admin1_code="UA-32",
+        country="UA",
+        population=None,
+        source="gazetteer",
+        query="![t](https://evil.example/t.png)",
+    )
+    filters = Filters(
+        start=date(2023, 1, 1),
+        kinds=("strike",),
+        oblasts=("UA-32",),
+        q="[click](https://evil.example/phish)",
+        near=near,
+        radius_km=12.5,
+        case=case,
+    )
     summary = filter_summary(filters, 3, 1200)
     assert unescaped(summary) == ""
     shown = unescape(summary)
     assert shown.startswith("3 of 1,200 events · 2023-01-01 to … · strikes")
-    for part in ("Kyiv Oblast", "within the scope of **Case** [x](https://evil.example)",
-                 "matching “[click](https://evil.example/phish)”",
-                 "within 12.5 km of ![t](https://evil.example/t.png)"):
+    for part in (
+        "Kyiv Oblast",
+        "within the scope of **Case** [x](https://evil.example)",
+        "matching “[click](https://evil.example/phish)”",
+        "within 12.5 km of ![t](https://evil.example/t.png)",
+    ):
         assert part in shown
 
 
 def test_filter_summary_without_filters():
     """Test that no filters give just the counts."""
     assert filter_summary(Filters(), 7, 7) == "7 of 7 events"
-

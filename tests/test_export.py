@@ -21,16 +21,19 @@ from dashboard.export import (
 )
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    ("=1+1", "'=1+1"),
-    ("+33 1", "'+33 1"),
-    ("-2", "'-2"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tcmd", "'\tcmd"),
-    ("\rcmd", "'\rcmd"),
-    ("Kyiv", "Kyiv"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1", "'+33 1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Kyiv", "Kyiv"),
+        ("", ""),
+    ],
+)
 def test_neutralise_prefixes_formula_starts(value, expected):
     """Test that only cells a spreadsheet would evaluate get an apostrophe."""
     assert neutralise(pd.Series([value, None])).tolist() == [expected, pd.NA]
@@ -92,8 +95,9 @@ def test_csv_starts_with_a_byte_order_mark_and_keeps_cyrillic(events):
 
 def test_every_text_cell_is_quoted_so_no_separator_makes_a_formula(events):
     """Regression: a ';=cmd' cell was written unquoted, live in a ';'-separated spreadsheet."""
-    planted = events.assign(title=events["title"].mask(events["event_id"] == "STR-0002",
-                                                       ";=cmd|' /C calc'!A0"))
+    planted = events.assign(
+        title=events["title"].mask(events["event_id"] == "STR-0002", ";=cmd|' /C calc'!A0")
+    )
     text = to_csv_bytes(planted).decode("utf-8-sig")
     assert "\";=cmd|' /C calc'!A0\"" in text
     for line in text.splitlines()[1:]:
@@ -106,8 +110,11 @@ def test_zip_holds_csv_dictionary_and_citation(events):
     dictionary = pd.DataFrame({"column": ["event_id"], "meaning": ["Stable id"]})
     data = to_zip_bytes(events, "icc-ukraine-events-abc", "Cite me, 6 events", dictionary)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert sorted(archive.namelist()) == ["CITATION.txt", "data-dictionary.csv",
-                                              "icc-ukraine-events-abc.csv"]
+        assert sorted(archive.namelist()) == [
+            "CITATION.txt",
+            "data-dictionary.csv",
+            "icc-ukraine-events-abc.csv",
+        ]
         assert archive.read("CITATION.txt").decode() == "Cite me, 6 events\n"
         rows = pd.read_csv(io.BytesIO(archive.read("icc-ukraine-events-abc.csv")))
         assert len(rows) == len(events)

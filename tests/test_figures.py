@@ -12,20 +12,45 @@ from tests.conftest import SAMPLE_ROWS, write_tables
 
 
 def _strike(n: int, scope: str, killed: str, injured: str, **extra: str) -> dict[str, str]:
-    return {"event_id": f"STR-{n:04d}", "date": f"2023-02-{n:02d}", "title": f"Strike {n}",
-            "place": "Dnipro", "place_uk": "Дніпро", "admin1_code": "UA-12",
-            "admin1": "Dnipropetrovsk Oblast", "lat": "48.4666", "lon": "35.0407",
-            "source_url": f"https://example.org/str{n}", "target_type": "residential",
-            "killed": killed, "injured": injured, "scope": scope, **extra}
+    return {
+        "event_id": f"STR-{n:04d}",
+        "date": f"2023-02-{n:02d}",
+        "title": f"Strike {n}",
+        "place": "Dnipro",
+        "place_uk": "Дніпро",
+        "admin1_code": "UA-12",
+        "admin1": "Dnipropetrovsk Oblast",
+        "lat": "48.4666",
+        "lon": "35.0407",
+        "source_url": f"https://example.org/str{n}",
+        "target_type": "residential",
+        "killed": killed,
+        "injured": injured,
+        "scope": scope,
+        **extra,
+    }
 
 
-def _deportation(n: int, scope: str, kind: str, children: str, related: str = "",
-                 **extra: str) -> dict[str, str]:
-    return {"event_id": f"DEP-{n:04d}", "date": f"2023-03-{n:02d}", "title": f"Removal {n}",
-            "place": "Kherson", "place_uk": "Херсон", "admin1_code": "UA-65",
-            "admin1": "Kherson Oblast", "lat": "46.6354", "lon": "32.6169",
-            "source_url": f"https://example.org/dep{n}", "deportation_type": kind,
-            "children": children, "scope": scope, "related": related, **extra}
+def _deportation(
+    n: int, scope: str, kind: str, children: str, related: str = "", **extra: str
+) -> dict[str, str]:
+    return {
+        "event_id": f"DEP-{n:04d}",
+        "date": f"2023-03-{n:02d}",
+        "title": f"Removal {n}",
+        "place": "Kherson",
+        "place_uk": "Херсон",
+        "admin1_code": "UA-65",
+        "admin1": "Kherson Oblast",
+        "lat": "46.6354",
+        "lon": "32.6169",
+        "source_url": f"https://example.org/dep{n}",
+        "deportation_type": kind,
+        "children": children,
+        "scope": scope,
+        "related": related,
+        **extra,
+    }
 
 
 # Worked by hand:
@@ -68,17 +93,24 @@ def mixed(tmp_path):
     return dataset.events
 
 
-@pytest.mark.parametrize(("name", "value", "rows", "excluded", "unknown"), [
-    ("killed", 13, 2, 2, 1),
-    ("injured", 25, 2, 2, 1),
-    ("children_removed", 58, 5, 5, 1),
-    ("children_returned", 11, 3, 8, 0),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "rows", "excluded", "unknown"),
+    [
+        ("killed", 13, 2, 2, 1),
+        ("injured", 25, 2, 2, 1),
+        ("children_removed", 58, 5, 5, 1),
+        ("children_returned", 11, 3, 8, 0),
+    ],
+)
 def test_headline_counts_incidents_once(mixed, name, value, rows, excluded, unknown):
     """Test each figure's value and its counted, left-out and unknown row counts."""
     figure = figures.headline(mixed)[name]
     assert (figure.value, figure.rows, figure.excluded, figure.unknown) == (
-        value, rows, excluded, unknown)
+        value,
+        rows,
+        excluded,
+        unknown,
+    )
     assert figure.definition == figures.DEFINITIONS[name]
 
 
@@ -110,17 +142,24 @@ def test_only_reports_in_view_leaves_killed_unknown(mixed):
     assert (killed.value, killed.rows, killed.excluded) == (None, 0, 2)
 
 
-@pytest.mark.parametrize(("column", "event_id", "value", "source_name"), [
-    ("killed", "STR-0005", 1000, "Test Monitoring Mission"),
-    ("children", "DEP-0010", 19546, "Test Children Registry"),
-])
+@pytest.mark.parametrize(
+    ("column", "event_id", "value", "source_name"),
+    [
+        ("killed", "STR-0005", 1000, "Test Monitoring Mission"),
+        ("children", "DEP-0010", 19546, "Test Children Registry"),
+    ],
+)
 def test_largest_reports_names_the_biggest_report(mixed, column, event_id, value, source_name):
     """Test that the largest report figure is quoted with its row, date and source."""
     report = figures.largest_reports(mixed)[column]
     n = int(event_id[-2:])
     expected_date = f"2023-02-{n:02d}" if column == "killed" else f"2023-03-{n:02d}"
     assert (report.event_id, report.value, report.source_name, report.date) == (
-        event_id, value, source_name, expected_date)
+        event_id,
+        value,
+        source_name,
+        expected_date,
+    )
     assert report.source_url == f"https://example.org/{event_id[:3].lower()}{n}"
 
 
@@ -135,8 +174,7 @@ def test_summary_json_shape(mixed):
     assert set(result) == {"events", "by_kind", "figures", "largest_reports"}
     assert result["events"] == 5 + 11 + 1 + 2
     assert result["by_kind"] == {"strike": 5, "deportation": 11, "visit": 1, "statement": 2}
-    assert set(result["figures"]) == {"killed", "injured", "children_removed",
-                                      "children_returned"}
+    assert set(result["figures"]) == {"killed", "injured", "children_removed", "children_returned"}
     for figure in result["figures"].values():
         assert set(figure) == {"value", "rows", "excluded", "unknown", "definition"}
     assert result["figures"]["children_removed"]["value"] == 58
@@ -144,11 +182,16 @@ def test_summary_json_shape(mixed):
     assert result["largest_reports"]["children"]["source_url"] == "https://example.org/dep10"
 
 
-@pytest.mark.parametrize(("figure", "text"), [
-    (figures.Figure(1, 1, 0, 0, ""), "from 1 row"),
-    (figures.Figure(9, 1200, 2, 3, ""),
-     "from 1,200 rows; 3 with no figure; 2 rows left out by definition"),
-])
+@pytest.mark.parametrize(
+    ("figure", "text"),
+    [
+        (figures.Figure(1, 1, 0, 0, ""), "from 1 row"),
+        (
+            figures.Figure(9, 1200, 2, 3, ""),
+            "from 1,200 rows; 3 with no figure; 2 rows left out by definition",
+        ),
+    ],
+)
 def test_counted_text(figure, text):
     """Test that the counted-rows caption is singular/plural and skips zero parts."""
     assert figures.counted_text(figure) == text
@@ -169,8 +212,11 @@ def test_shipped_killed_is_the_sum_of_strike_incidents(shipped):
 
 def test_shipped_children_removed_never_exceeds_the_plain_sum(shipped):
     """Test that shipped children removed lies between the largest row and the plain sum."""
-    rows = shipped[(shipped["kind"] == "deportation") & (shipped["scope"] == "incident")
-                   & (shipped["deportation_type"] != "return")]
+    rows = shipped[
+        (shipped["kind"] == "deportation")
+        & (shipped["scope"] == "incident")
+        & (shipped["deportation_type"] != "return")
+    ]
     known = [int(v) for v in rows["children"].dropna()]
     value = figures.summary(shipped)["figures"]["children_removed"]["value"]
     assert max(known) <= value <= sum(known)

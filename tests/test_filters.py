@@ -31,19 +31,22 @@ def test_empty_filters_keep_everything(events):
     assert _ids(kept) == _ids(events) and kept is not events
 
 
-@pytest.mark.parametrize(("filters", "expected"), [
-    (Filters(start=date(2023, 1, 1)), ["STA-0001", "STA-0002", "STR-0001"]),
-    (Filters(end=date(2022, 4, 30)), ["STR-0003", "VIS-0001"]),
-    (Filters(start=date(2023, 1, 14), end=date(2023, 1, 14)), ["STR-0001"]),
-    (Filters(kinds=("visit", "statement")), ["STA-0001", "STA-0002", "VIS-0001"]),
-    (Filters(oblasts=("UA-65",)), ["DEP-0001"]),
-    (Filters(oblasts=("UA-12", "UA-14")), ["STR-0001", "STR-0003"]),
-    (Filters(q="KH-22"), ["STR-0001"]),
-    (Filters(q="херсон"), ["DEP-0001"]),
-    (Filters(q="peskov"), ["STA-0002"]),
-    (Filters(q="no such words"), []),
-    (Filters(kinds=("strike",), q="kyiv"), ["STR-0002"]),
-])
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(start=date(2023, 1, 1)), ["STA-0001", "STA-0002", "STR-0001"]),
+        (Filters(end=date(2022, 4, 30)), ["STR-0003", "VIS-0001"]),
+        (Filters(start=date(2023, 1, 14), end=date(2023, 1, 14)), ["STR-0001"]),
+        (Filters(kinds=("visit", "statement")), ["STA-0001", "STA-0002", "VIS-0001"]),
+        (Filters(oblasts=("UA-65",)), ["DEP-0001"]),
+        (Filters(oblasts=("UA-12", "UA-14")), ["STR-0001", "STR-0003"]),
+        (Filters(q="KH-22"), ["STR-0001"]),
+        (Filters(q="херсон"), ["DEP-0001"]),
+        (Filters(q="peskov"), ["STA-0002"]),
+        (Filters(q="no such words"), []),
+        (Filters(kinds=("strike",), q="kyiv"), ["STR-0002"]),
+    ],
+)
 def test_each_filter_narrows_as_named(events, filters, expected):
     """Test each filter (and a combination) against hand-picked expected ids."""
     assert _ids(filters.apply(events)) == expected
@@ -66,8 +69,9 @@ def test_near_adds_distances_and_keeps_the_radius(events):
 
 
 @given(lat=st.floats(44.5, 52.0), lon=st.floats(22.5, 40.0), radius=st.floats(1, 800))
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # events is read-only
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)  # events is read-only
 def test_near_keeps_inside_and_drops_outside(events, lat, lon, radius):
     """Property: every kept row is within the radius of the centre, every dropped row outside."""
     centre = geo.Place("probe", lat, lon, "", "UA", None, "test")
@@ -79,9 +83,18 @@ def test_near_keeps_inside_and_drops_outside(events, lat, lon, radius):
 
 def test_query_params_round_trip():
     """Test that to_query_params and from_query_params are inverses for a full view."""
-    original = Filters(date(2022, 3, 1), date(2023, 3, 31), ("strike", "visit"), ("UA-32",),
-                       "school", parse_place("Bucha"), 50.0, True,
-                       parse_case("kobylash-sokolov"), "STR-0001")
+    original = Filters(
+        date(2022, 3, 1),
+        date(2023, 3, 31),
+        ("strike", "visit"),
+        ("UA-32",),
+        "school",
+        parse_place("Bucha"),
+        50.0,
+        True,
+        parse_case("kobylash-sokolov"),
+        "STR-0001",
+    )
     params = {k: v if isinstance(v, list) else [v] for k, v in original.to_query_params().items()}
     parsed, notices = Filters.from_query_params(params)
     assert parsed == original and notices == []
@@ -95,20 +108,23 @@ def test_defaults_are_left_out_of_the_url():
     assert Filters(radius_km=5, vague=True).to_query_params() == {}  # both mean nothing alone
 
 
-@pytest.mark.parametrize(("params", "field", "fragment"), [
-    ({"start": ["2023-02-30"]}, "start", "not a date"),
-    ({"end": ["soon"]}, "end", "not a date"),
-    ({"start": ["2023-05-01"], "end": ["2023-01-01"]}, "end", "before start"),
-    ({"kind": ["strike", "rumour"]}, "kind", "use one of"),
-    ({"oblast": ["UA-99"]}, "oblast", "not an oblast"),
-    ({"oblast": ["Narnia"]}, "oblast", "not an oblast"),
-    ({"q": ["x" * 500]}, "q", "longer than"),
-    ({"near": ["Qwxzvbnm"]}, "near", "no such place"),
-    ({"radius_km": ["-4"]}, "radius_km", "kilometres"),
-    ({"radius_km": ["nan"]}, "radius_km", "kilometres"),
-    ({"radius_km": ["1e9"]}, "radius_km", "kilometres"),
-    ({"event": ["<script>"]}, "event", "not an event id"),
-])
+@pytest.mark.parametrize(
+    ("params", "field", "fragment"),
+    [
+        ({"start": ["2023-02-30"]}, "start", "not a date"),
+        ({"end": ["soon"]}, "end", "not a date"),
+        ({"start": ["2023-05-01"], "end": ["2023-01-01"]}, "end", "before start"),
+        ({"kind": ["strike", "rumour"]}, "kind", "use one of"),
+        ({"oblast": ["UA-99"]}, "oblast", "not an oblast"),
+        ({"oblast": ["Narnia"]}, "oblast", "not an oblast"),
+        ({"q": ["x" * 500]}, "q", "longer than"),
+        ({"near": ["Qwxzvbnm"]}, "near", "no such place"),
+        ({"radius_km": ["-4"]}, "radius_km", "kilometres"),
+        ({"radius_km": ["nan"]}, "radius_km", "kilometres"),
+        ({"radius_km": ["1e9"]}, "radius_km", "kilometres"),
+        ({"event": ["<script>"]}, "event", "not an event id"),
+    ],
+)
 def test_garbage_falls_back_to_default_with_notice(params, field, fragment):
     """Test that each bad value resets only its own filter and says why."""
     filters, notices = Filters.from_query_params(params)
@@ -124,20 +140,33 @@ def test_garbage_falls_back_to_default_with_notice(params, field, fragment):
         assert getattr(filters, attribute) == getattr(default, attribute)
 
 
-@pytest.mark.parametrize(("raw", "code"), [
-    ("UA-32", "UA-32"), ("ua-32", "UA-32"), ("Kyiv Oblast", "UA-32"), ("Kherson Oblast", "UA-65"),
-    ("Crimea", "UA-43"), ("Sevastopol", "UA-40"),
-])
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("UA-32", "UA-32"),
+        ("ua-32", "UA-32"),
+        ("Kyiv Oblast", "UA-32"),
+        ("Kherson Oblast", "UA-65"),
+        ("Crimea", "UA-43"),
+        ("Sevastopol", "UA-40"),
+    ],
+)
 def test_oblast_values_are_normalised_to_iso(raw, code):
     """Test that oblast names and codes in the URL become ISO 3166-2 codes."""
     filters, notices = Filters.from_query_params({"oblast": [raw]})
     assert filters.oblasts == (code,) and notices == []
 
 
-@pytest.mark.parametrize(("raw", "kind"), [
-    ("strike", "strike"), ("Strikes", "strike"), ("deportations", "deportation"),
-    ("VISIT", "visit"), ("statements", "statement"),
-])
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [
+        ("strike", "strike"),
+        ("Strikes", "strike"),
+        ("deportations", "deportation"),
+        ("VISIT", "visit"),
+        ("statements", "statement"),
+    ],
+)
 def test_parse_kind_accepts_names_labels_and_files(raw, kind):
     """Test that kinds may be written as in the UI, the file name or the schema."""
     assert parse_kind(raw) == kind

@@ -38,19 +38,30 @@ def aside(result) -> dict[str, int]:
     return dict(result.report.reasons)
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("acled.csv", "acled"), ("acled_bom.csv", "acled"), ("acled_cp1251.csv", "acled"),
-    ("ucdp_ged.csv", "ucdp"), ("bellingcat.json", "bellingcat"), ("native.csv", "native"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("acled.csv", "acled"),
+        ("acled_bom.csv", "acled"),
+        ("acled_cp1251.csv", "acled"),
+        ("ucdp_ged.csv", "ucdp"),
+        ("bellingcat.json", "bellingcat"),
+        ("native.csv", "native"),
+    ],
+)
 def test_format_is_detected_from_header_or_json(name, expected):
     """Test that each fixture's format is named from its header or its JSON shape."""
     assert detect_format(FIXTURES / name) == expected
 
 
-@pytest.mark.parametrize(("name", "encoding", "separator"), [
-    ("acled.csv", "utf-8", ","), ("acled_bom.csv", "utf-8-sig", ","),
-    ("acled_cp1251.csv", "cp1251", ";"),
-])
+@pytest.mark.parametrize(
+    ("name", "encoding", "separator"),
+    [
+        ("acled.csv", "utf-8", ","),
+        ("acled_bom.csv", "utf-8-sig", ","),
+        ("acled_cp1251.csv", "cp1251", ";"),
+    ],
+)
 def test_encoding_and_separator_are_sniffed(name, encoding, separator):
     """Test that UTF-8, UTF-8 with a BOM and cp1251 with ';' are recognised, header clean."""
     source = scan_text_file(FIXTURES / name)
@@ -83,9 +94,13 @@ def test_acled_keeps_strikes_on_civilians_and_sets_the_rest_aside(tmp_path):
         "country is not recognised": 1,
     }
     assert result.report.first[:2] == [
-        (4, "Explosions/Remote violence with neither civilian targeting nor civilian victims is "
-            "not a strike on civilians"),
-        (5, PROTESTS)]
+        (
+            4,
+            "Explosions/Remote violence with neither civilian targeting nor civilian victims is "
+            "not a strike on civilians",
+        ),
+        (5, PROTESTS),
+    ]
 
 
 def test_acled_fields_map_to_the_schema(tmp_path):
@@ -93,8 +108,9 @@ def test_acled_fields_map_to_the_schema(tmp_path):
     _, rows = run(ACLED_CSV, tmp_path)
     first, second = rows.loc["ACLED-TST1"], rows.loc["ACLED-TST2"]
     assert first["source_id"] == "TST1"
-    assert first["source_event_type"] == ("Explosions/Remote violence: "
-                                          "Shelling/artillery/missile attack")
+    assert first["source_event_type"] == (
+        "Explosions/Remote violence: Shelling/artillery/missile attack"
+    )
     assert first["date"] == pd.Timestamp("2099-01-15")
     assert second["date"] == pd.Timestamp("2099-03-05")  # "5 March 2099"
     assert (first["date_precision"], second["date_precision"]) == ("day", "week")
@@ -108,10 +124,17 @@ def test_acled_fields_map_to_the_schema(tmp_path):
     assert first["actor"] == "Test Forces Alpha"
 
 
-@pytest.mark.parametrize(("admin1", "code"), [
-    ("Kyiv", "UA-32"), ("Kyiv City", "UA-30"), ("Autonomous Republic of Crimea", "UA-43"),
-    ("Sevastopol", "UA-40"), ("Zaporizhia", "UA-23"), ("Test Province", None),
-])
+@pytest.mark.parametrize(
+    ("admin1", "code"),
+    [
+        ("Kyiv", "UA-32"),
+        ("Kyiv City", "UA-30"),
+        ("Autonomous Republic of Crimea", "UA-43"),
+        ("Sevastopol", "UA-40"),
+        ("Zaporizhia", "UA-23"),
+        ("Test Province", None),
+    ],
+)
 def test_acled_admin1_names_map_to_iso_codes(admin1, code):
     """Test ACLED's oblast spellings, where a bare "Kyiv" is the oblast, not the city."""
     chunk = pd.read_csv(ACLED_CSV, dtype=str, keep_default_na=False, nrows=1)
@@ -159,8 +182,10 @@ def test_bellingcat_incidents_become_located_strikes(tmp_path):
     """Test Bellingcat mapping: point to oblast or country, target, tags, repeated ids."""
     result, rows = run(FIXTURES / "bellingcat.json", tmp_path)
     assert sorted(rows.index) == ["BCAT-TST001", "BCAT-TST002", "BCAT-TST002-2", "BCAT-TST004"]
-    assert aside(result) == {"coordinates at 0,0 mark an unknown place": 1,
-                             "date is not a date (MM/DD/YYYY)": 1}
+    assert aside(result) == {
+        "coordinates at 0,0 mark an unknown place": 1,
+        "date is not a date (MM/DD/YYYY)": 1,
+    }
     assert result.report.lines()[3].startswith("  bellingcat.json#4 ")
     kharkiv = rows.loc["BCAT-TST001"]
     assert (kharkiv["admin1_code"], kharkiv["country"]) == ("UA-63", "UA")
@@ -180,8 +205,11 @@ def test_native_rows_follow_the_curated_contract(tmp_path):
     """Test native import: curated checks apply, verification kept, formulas un-neutralised."""
     result, rows = run(FIXTURES / "native.csv", tmp_path)
     assert sorted(rows.index) == ["STA-0001", "STR-0001"]
-    assert aside(result) == {"kind must be one of strike, deportation, visit, statement": 1,
-                             "title is empty": 1, "killed must be a whole number or empty": 1}
+    assert aside(result) == {
+        "kind must be one of strike, deportation, visit, statement": 1,
+        "title is empty": 1,
+        "killed must be a whole number or empty": 1,
+    }
     assert rows.loc["STR-0001", "verification"] == "confirmed"
     assert rows.loc["STR-0001", "weapon"] == '=HYPERLINK("https://evil.example")'
     assert rows.loc["STA-0001", "statement_type"] == "announcement"
@@ -206,7 +234,10 @@ def test_manifest_describes_the_set(tmp_path):
     assert manifest["set_aside_by_reason"][PROTESTS] == 1
     assert (manifest["first_date"], manifest["last_date"]) == ("2099-01-15", "2099-03-05")
     assert manifest["columns"] == list(schema.unified_columns()) + [
-        "dataset", "source_id", "source_event_type"]
+        "dataset",
+        "source_id",
+        "source_event_type",
+    ]
     assert [m["name"] for m in list_sets(tmp_path)] == ["test-set"]
 
 
@@ -223,8 +254,9 @@ def test_progress_is_reported_every_interval(tmp_path, monkeypatch):
     """Test that the progress callback fires each time the row count passes the interval."""
     monkeypatch.setattr(importers, "PROGRESS_EVERY", 4)
     calls: list[int] = []
-    import_file(ACLED_CSV, folder=tmp_path, chunk_rows=4,
-                progress=lambda rows, seconds: calls.append(rows))
+    import_file(
+        ACLED_CSV, folder=tmp_path, chunk_rows=4, progress=lambda rows, seconds: calls.append(rows)
+    )
     assert calls == [4, 8]
 
 
@@ -238,8 +270,9 @@ def test_country_selection_sets_other_countries_aside(tmp_path):
 def test_failed_import_writes_nothing(tmp_path):
     """Test that a file lacking required columns is refused and leaves no file behind."""
     path = tmp_path / "broken.csv"
-    path.write_text("event_id_cnty,event_type,sub_event_type\nX1,Battles,Armed clash\n",
-                    encoding="utf-8")
+    path.write_text(
+        "event_id_cnty,event_type,sub_event_type\nX1,Battles,Armed clash\n", encoding="utf-8"
+    )
     with pytest.raises(ImportFailure, match="lacks acled columns: event_date"):
         import_file(path, folder=tmp_path / "sets")
     assert list((tmp_path / "sets").glob("*")) == []
@@ -259,7 +292,8 @@ def test_duckdb_reads_the_set(tmp_path):
     path = str(result.parquet)
     with duckdb.connect() as connection:
         killed = connection.execute(
-            "SELECT sum(killed), min(date)::VARCHAR FROM read_parquet(?)", [path]).fetchone()
+            "SELECT sum(killed), min(date)::VARCHAR FROM read_parquet(?)", [path]
+        ).fetchone()
     assert killed == (8, "2099-01-15")
 
 
@@ -271,8 +305,9 @@ def cli(argv: list[str]) -> argparse.Namespace:
 
 def test_cli_prints_a_row_level_report(tmp_path, capsys):
     """Test the import command: file:line reasons, counts per reason, exit code 0."""
-    code = importers.run_import(cli(["import", str(ACLED_CSV), "--into", str(tmp_path),
-                                     "--show", "2"]))
+    code = importers.run_import(
+        cli(["import", str(ACLED_CSV), "--into", str(tmp_path), "--show", "2"])
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert f"  acled.csv:5 {PROTESTS}" in out
@@ -285,14 +320,19 @@ def test_cli_uses_the_configured_folder(tmp_path, monkeypatch):
     """Test that without --into the set goes to config.IMPORT_DIR."""
     monkeypatch.setattr(config, "IMPORT_DIR", tmp_path / "imported")
     assert importers.run_import(cli(["import", str(ACLED_CSV), "--format", "acled"])) == 0
-    assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == ["acled.json",
-                                                                         "acled.parquet"]
+    assert sorted(p.name for p in (tmp_path / "imported").iterdir()) == [
+        "acled.json",
+        "acled.parquet",
+    ]
 
 
-@pytest.mark.parametrize(("argv", "message"), [
-    (["--format", "ucdp", "--name", "other"], "lacks ucdp columns"),
-    (["--name", "acled"], "--replace"),
-])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--format", "ucdp", "--name", "other"], "lacks ucdp columns"),
+        (["--name", "acled"], "--replace"),
+    ],
+)
 def test_cli_errors_exit_2_with_a_message(tmp_path, capsys, argv, message):
     """Test that a wrong format or an existing set exits 2 and says why on stderr."""
     import_file(ACLED_CSV, folder=tmp_path)
@@ -324,8 +364,9 @@ def test_real_bellingcat_export_imports(tmp_path):
     """Test the real Bellingcat export: only placeholder points set aside, ids traceable."""
     path = Path(REFERENCE) / "bellingcat-civilian-harm" / "ukr-civharm-2024-06-02.json"
     records = json.loads(path.read_text(encoding="utf-8"))
-    placeholders = sum(abs(float(r["latitude"])) < 0.01 and abs(float(r["longitude"])) < 0.01
-                       for r in records)
+    placeholders = sum(
+        abs(float(r["latitude"])) < 0.01 and abs(float(r["longitude"])) < 0.01 for r in records
+    )
     result, rows = run(path, tmp_path)
     assert result.report.rows_read == len(records)
     assert result.report.reasons["coordinates at 0,0 mark an unknown place"] == placeholders

@@ -9,8 +9,13 @@ from dashboard import config
 
 APP = config.ROOT / "app.py"
 
-PAGES = ["pages/overview.py", "pages/map.py", "pages/timeline.py", "pages/explore.py",
-         "pages/about.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/map.py",
+    "pages/timeline.py",
+    "pages/explore.py",
+    "pages/about.py",
+]
 
 
 @pytest.fixture
@@ -77,14 +82,17 @@ def test_filters_are_mirrored_back_to_the_url(app):
     assert _ids(at) == ["VIS-0001"]
 
 
-@pytest.mark.parametrize(("params", "ignored"), [
-    ({"start": "yesterday"}, "start"),
-    ({"kind": "rumour"}, "kind"),
-    ({"oblast": "UA-99"}, "oblast"),
-    ({"radius_km": "-5", "near": "Bucha"}, "radius_km"),
-    ({"near": "Atlantis"}, "near"),
-    ({"event": "<script>"}, "event"),
-])
+@pytest.mark.parametrize(
+    ("params", "ignored"),
+    [
+        ({"start": "yesterday"}, "start"),
+        ({"kind": "rumour"}, "kind"),
+        ({"oblast": "UA-99"}, "oblast"),
+        ({"radius_km": "-5", "near": "Bucha"}, "radius_km"),
+        ({"near": "Atlantis"}, "near"),
+        ({"event": "<script>"}, "event"),
+    ],
+)
 def test_garbage_in_url_falls_back_with_a_notice(app, params, ignored):
     """Test that a bad URL value is reported on the page and the view still renders."""
     at = app("pages/explore.py", **params)
@@ -130,8 +138,9 @@ def test_overview_totals_follow_the_filters(app):
 def test_invalid_rows_are_announced(app, data_dir):
     """Test that rejected rows are counted in a notice instead of crashing the page."""
     path = data_dir / "strikes.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("2023-01-14", "2023-13-14"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("2023-01-14", "2023-13-14"), encoding="utf-8"
+    )
     at = app("pages/explore.py")
     assert any("1 invalid event row" in e.label for e in at.expander)
     assert "STR-0001" not in _ids(at)
@@ -214,8 +223,9 @@ def test_explore_cites_the_view_and_data_version(app, data_dir):
 
 
 @pytest.mark.parametrize("online", [False, True])
-def test_online_setting_lets_near_find_places_the_gazetteer_lacks(app, monkeypatch, tmp_path,
-                                                                   online):
+def test_online_setting_lets_near_find_places_the_gazetteer_lacks(
+    app, monkeypatch, tmp_path, online
+):
     """Test that a name the gazetteer lacks is asked of Nominatim (stubbed) only when the
     online setting is on, and that the answer then centres the near filter."""
     from dashboard import geo
@@ -224,8 +234,13 @@ def test_online_setting_lets_near_find_places_the_gazetteer_lacks(app, monkeypat
 
     def nominatim(name, oblast, country):
         asked.append(name)
-        return {"name": "Hostomel Airport", "lat": 50.603, "lon": 30.192,
-                "admin1_code": "UA-32", "country": "UA"}
+        return {
+            "name": "Hostomel Airport",
+            "lat": 50.603,
+            "lon": 30.192,
+            "admin1_code": "UA-32",
+            "country": "UA",
+        }
 
     monkeypatch.setattr(geo.lookup, "_nominatim_query", nominatim)
     monkeypatch.setattr(config, "CACHE_DIR", tmp_path / "cache")
@@ -246,8 +261,19 @@ def test_online_setting_lets_near_find_places_the_gazetteer_lacks(app, monkeypat
 # --- URL hardening regressions ---------------------------------------------------------------
 
 ALL_PAGES = [*PAGES, "pages/cases.py"]
-TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success", "text", "code")
+TEXT_ELEMENTS = (
+    "title",
+    "header",
+    "subheader",
+    "markdown",
+    "caption",
+    "info",
+    "warning",
+    "error",
+    "success",
+    "text",
+    "code",
+)
 HOSTILE_HOSTS = ("https://evil.example", "https://e.example")
 
 
@@ -270,7 +296,7 @@ def _hostile_links(text: str) -> list[str]:
         start = 0
         while (i := text.find(f"]({host}", start)) != -1:
             if i == 0 or text[i - 1] != "\\":
-                found.append(text[max(0, i - 20):i + 40])
+                found.append(text[max(0, i - 20) : i + 40])
             start = i + 1
     return found
 
@@ -287,8 +313,13 @@ def test_dates_outside_the_period_fall_back_with_a_notice(app, page):
 @pytest.mark.parametrize("page", ALL_PAGES)
 def test_url_values_never_become_links(app, page):
     """Test that Markdown links and images typed into URL parameters render as plain text."""
-    at = app(page, q="[click](https://evil.example/phish)", oblast="[x](https://e.example)",
-             kind="![t](https://evil.example/t.png)", near="[n](https://evil.example/n)")
+    at = app(
+        page,
+        q="[click](https://evil.example/phish)",
+        oblast="[x](https://e.example)",
+        kind="![t](https://evil.example/t.png)",
+        near="[n](https://evil.example/n)",
+    )
     texts = _texts(at)
     assert [link for text in texts for link in _hostile_links(text)] == []
     shown = " ".join(_unescape(text) for text in texts)
@@ -296,8 +327,9 @@ def test_url_values_never_become_links(app, page):
     assert "Ignored kind='![t](https://evil.example/t.png)'" in shown
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/explore.py", "pages/timeline.py",
-                                  "pages/map.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/overview.py", "pages/explore.py", "pages/timeline.py", "pages/map.py"]
+)
 def test_filter_summary_is_escaped_once(app, page):
     """Test that the filter summary shows '2023-01-01' and the query as typed: escaped once,
     so no stray backslash is visible."""

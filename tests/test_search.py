@@ -15,31 +15,52 @@ from tests.conftest import write_tables
 
 def _statement(n: int, title: str, place: str, place_uk: str, **extra: str) -> dict[str, str]:
     """A statement row whose only searchable words are its title, place and ``extra``."""
-    return {"event_id": f"STA-{n:04d}", "date": f"2023-03-{n:02d}", "title": title,
-            "place": place, "place_uk": place_uk, "country": "UA", "lat": "50.0",
-            "lon": "30.0", "source_url": f"https://example.org/s{n}", "speaker": "Test speaker",
-            "organisation": "Test body", "statement_type": "announcement",
-            "actor": "Test army", "description": "Synthetic test row.", "tags": "test",
-            "admin1_code": "UA-32", "admin1": "", **extra}
+    return {
+        "event_id": f"STA-{n:04d}",
+        "date": f"2023-03-{n:02d}",
+        "title": title,
+        "place": place,
+        "place_uk": place_uk,
+        "country": "UA",
+        "lat": "50.0",
+        "lon": "30.0",
+        "source_url": f"https://example.org/s{n}",
+        "speaker": "Test speaker",
+        "organisation": "Test body",
+        "statement_type": "announcement",
+        "actor": "Test army",
+        "description": "Synthetic test row.",
+        "tags": "test",
+        "admin1_code": "UA-32",
+        "admin1": "",
+        **extra,
+    }
 
 
-ROWS = {"statement": [
-    _statement(1, "Test warrant for Putin", "Bucha", "Буча"),
-    _statement(2, "Test speech by Putin", "Bucha", "Буча"),
-    _statement(3, "Test warrant news", "Bucha", "Буча"),
-    _statement(4, "Test reply", "Bucha", "Буча", description="Putin mocked the warrant."),
-    # The same city in four spellings, each row holding just one of them.
-    _statement(5, "Test convoy left Kiev", "Irpin", "Ірпінь"),
-    _statement(6, "Test convoy reached Kyiv", "Irpin", "Ірпінь"),
-    _statement(7, "Test row", "Irpin", "Ірпінь", description="Колона виїхала з міста Київ."),
-    _statement(8, "Test row", "Irpin", "Ірпінь", description="Колонна вышла, Киев."),
-    _statement(9, "Test strike in Kharkiv", "Kharkiv", "Харків"),
-    _statement(10, "Test statement", "Irpin", "Ірпінь",
-               description="Lvova-Belova spoke about adoption."),
-    _statement(11, "Test shelling", "Bakhmut", "Бахмут"),
-    # "Or" is an old alternate name of Perekop in the gazetteer; no word here contains "or".
-    _statement(12, "Test shelling in Perekop", "Perekop", "Перекоп"),
-]}
+ROWS = {
+    "statement": [
+        _statement(1, "Test warrant for Putin", "Bucha", "Буча"),
+        _statement(2, "Test speech by Putin", "Bucha", "Буча"),
+        _statement(3, "Test warrant news", "Bucha", "Буча"),
+        _statement(4, "Test reply", "Bucha", "Буча", description="Putin mocked the warrant."),
+        # The same city in four spellings, each row holding just one of them.
+        _statement(5, "Test convoy left Kiev", "Irpin", "Ірпінь"),
+        _statement(6, "Test convoy reached Kyiv", "Irpin", "Ірпінь"),
+        _statement(7, "Test row", "Irpin", "Ірпінь", description="Колона виїхала з міста Київ."),
+        _statement(8, "Test row", "Irpin", "Ірпінь", description="Колонна вышла, Киев."),
+        _statement(9, "Test strike in Kharkiv", "Kharkiv", "Харків"),
+        _statement(
+            10,
+            "Test statement",
+            "Irpin",
+            "Ірпінь",
+            description="Lvova-Belova spoke about adoption.",
+        ),
+        _statement(11, "Test shelling", "Bakhmut", "Бахмут"),
+        # "Or" is an old alternate name of Perekop in the gazetteer; no word here contains "or".
+        _statement(12, "Test shelling in Perekop", "Perekop", "Перекоп"),
+    ]
+}
 
 KYIV_ROWS = ["STA-0005", "STA-0006", "STA-0007", "STA-0008"]
 
@@ -56,13 +77,16 @@ def _found(events: pd.DataFrame, query: str) -> list[str]:
     return sorted(events.loc[search.matches(events, query), "event_id"])
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("Putin warrant", ["STA-0001", "STA-0004"]),
-    ("warrant Putin", ["STA-0001", "STA-0004"]),
-    ("PUTIN, warrant!", ["STA-0001", "STA-0004"]),
-    ("Putin", ["STA-0001", "STA-0002", "STA-0004"]),
-    ("Putin warrant Kharkiv", []),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Putin warrant", ["STA-0001", "STA-0004"]),
+        ("warrant Putin", ["STA-0001", "STA-0004"]),
+        ("PUTIN, warrant!", ["STA-0001", "STA-0004"]),
+        ("Putin", ["STA-0001", "STA-0002", "STA-0004"]),
+        ("Putin warrant Kharkiv", []),
+    ],
+)
 def test_every_word_in_any_order(spelled, query, expected):
     """Test that a row must hold every query word, in any order and case."""
     assert _found(spelled, query) == expected
@@ -74,13 +98,16 @@ def test_spellings_of_kyiv_find_the_same_rows(spelled, query):
     assert _found(spelled, query) == KYIV_ROWS
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("Львова-Бєлова", ["STA-0010"]),
-    ("lvova-belova", ["STA-0010"]),
-    ("Artemivsk", ["STA-0011"]),
-    ("Бахмут", ["STA-0011"]),
-    ("Perekop", ["STA-0012"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Львова-Бєлова", ["STA-0010"]),
+        ("lvova-belova", ["STA-0010"]),
+        ("Artemivsk", ["STA-0011"]),
+        ("Бахмут", ["STA-0011"]),
+        ("Perekop", ["STA-0012"]),
+    ],
+)
 def test_names_in_other_scripts_and_former_names(spelled, query, expected):
     """Test Cyrillic spellings of a name and a city's former name (Artemivsk is Bakhmut)."""
     assert _found(spelled, query) == expected

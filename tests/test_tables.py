@@ -33,25 +33,28 @@ def _with(kind: str, index: int, **changes: str) -> dict[str, list[dict[str, str
     return rows
 
 
-@pytest.mark.parametrize(("changes", "column", "fragment"), [
-    ({"date": "2023-02-30"}, "date", "ISO date"),
-    ({"date": "14/01/2023"}, "date", "ISO date"),
-    ({"killed": "about 40"}, "killed", "whole number"),
-    ({"killed": "-3"}, "killed", "whole number"),
-    ({"target_type": "bridge"}, "target_type", "must be one of"),
-    ({"lat": "91"}, "lat", "between"),
-    ({"lat": ""}, "lat", "given otherwise"),
-    ({"geo_precision": "country"}, "lat", "must be empty for a row placed only to a country"),
-    ({"source_url": "http://example.org/x"}, "source_url", "https"),
-    ({"source_url": "javascript:alert(1)"}, "source_url", "https"),
-    ({"other_sources": "https://a.example; ftp://b"}, "other_sources", "https"),
-    ({"event_id": "STR-1"}, "event_id", "STR-0001"),
-    ({"event_id": "DEP-0009"}, "event_id", "STR-0001"),
-    ({"end_date": "2023-01-01"}, "end_date", "before date"),
-    ({"admin1_code": ""}, "admin1_code", "required for a place in Ukraine"),
-    ({"country": "Ukraine"}, "country", "alpha-2"),
-    ({"title": ""}, "title", "required"),
-])
+@pytest.mark.parametrize(
+    ("changes", "column", "fragment"),
+    [
+        ({"date": "2023-02-30"}, "date", "ISO date"),
+        ({"date": "14/01/2023"}, "date", "ISO date"),
+        ({"killed": "about 40"}, "killed", "whole number"),
+        ({"killed": "-3"}, "killed", "whole number"),
+        ({"target_type": "bridge"}, "target_type", "must be one of"),
+        ({"lat": "91"}, "lat", "between"),
+        ({"lat": ""}, "lat", "given otherwise"),
+        ({"geo_precision": "country"}, "lat", "must be empty for a row placed only to a country"),
+        ({"source_url": "http://example.org/x"}, "source_url", "https"),
+        ({"source_url": "javascript:alert(1)"}, "source_url", "https"),
+        ({"other_sources": "https://a.example; ftp://b"}, "other_sources", "https"),
+        ({"event_id": "STR-1"}, "event_id", "STR-0001"),
+        ({"event_id": "DEP-0009"}, "event_id", "STR-0001"),
+        ({"end_date": "2023-01-01"}, "end_date", "before date"),
+        ({"admin1_code": ""}, "admin1_code", "required for a place in Ukraine"),
+        ({"country": "Ukraine"}, "country", "alpha-2"),
+        ({"title": ""}, "title", "required"),
+    ],
+)
 def test_bad_cell_rejects_only_its_row(tmp_path, changes, column, fragment):
     """Test that one bad cell sets its row aside with file, line, column and reason."""
     folder = write_tables(tmp_path, _with("strike", 0, **changes))
@@ -82,8 +85,9 @@ def test_ragged_record_is_reported_with_its_line(tmp_path):
     """Test that a record with too few cells is skipped and named by line, the rest loads."""
     folder = write_tables(tmp_path)
     path = folder / "visits.csv"
-    path.write_text(path.read_text(encoding="utf-8") + "VIS-0002,2022-05-01,oops\n",
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "VIS-0002,2022-05-01,oops\n", encoding="utf-8"
+    )
     table = load_table(path, "visit")
     assert len(table.frame) == 1
     assert table.problems[0].line == 3 and "cells" in table.problems[0].message
@@ -98,11 +102,14 @@ def test_multiline_cell_keeps_later_line_numbers_right(tmp_path):
     assert [p.line for p in table.problems] == [4]
 
 
-@pytest.mark.parametrize(("content", "fragment"), [
-    ("", "is empty"),
-    ("event_id,date\nSTR-0001,2023-01-01\n", "lacks columns"),
-    (b"\xff\xfe\x00garbage", "UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("", "is empty"),
+        ("event_id,date\nSTR-0001,2023-01-01\n", "lacks columns"),
+        (b"\xff\xfe\x00garbage", "UTF-8"),
+    ],
+)
 def test_unreadable_file_is_a_file_problem(tmp_path, content, fragment):
     """Test that an empty, truncated or binary file yields no rows and one clear problem."""
     path = tmp_path / "strikes.csv"
@@ -136,6 +143,7 @@ def test_versions_change_when_a_file_changes(data_dir):
     path = data_dir / "visits.csv"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     import os
+
     os.utime(path, (1, 1))
     assert file_versions(data_dir) != before
     assert content_version(data_dir) != version

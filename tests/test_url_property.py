@@ -20,21 +20,64 @@ PARAMS = [spec.param for spec in FILTERS]
 
 # Values a real URL or command line might carry, good and bad, next to arbitrary text.
 TYPICAL = [
-    "2023-03-17", "2022-02-24", "1900-01-01", "2100-01-01", "2023-02-30", "17.03.2023",
-    "strike", "Strikes", "statement", "rumour", "UA-32", "Kyiv Oblast", "Київська", "UA-99",
-    "Kyiv", "Kiev", "Київ", "Bucha", "Artemivsk", "Novoselivka", "Atlantis", "30", "0.5",
-    "1e2", "nan", "inf", "-5", "1", "0", "yes", "off", "maybe", "STR-0001", "dep-0002",
-    "<script>", "putin-lvova-belova", "KOBYLASH-SOKOLOV", "nope", "", " ", "[x](https://e.x)",
+    "2023-03-17",
+    "2022-02-24",
+    "1900-01-01",
+    "2100-01-01",
+    "2023-02-30",
+    "17.03.2023",
+    "strike",
+    "Strikes",
+    "statement",
+    "rumour",
+    "UA-32",
+    "Kyiv Oblast",
+    "Київська",
+    "UA-99",
+    "Kyiv",
+    "Kiev",
+    "Київ",
+    "Bucha",
+    "Artemivsk",
+    "Novoselivka",
+    "Atlantis",
+    "30",
+    "0.5",
+    "1e2",
+    "nan",
+    "inf",
+    "-5",
+    "1",
+    "0",
+    "yes",
+    "off",
+    "maybe",
+    "STR-0001",
+    "dep-0002",
+    "<script>",
+    "putin-lvova-belova",
+    "KOBYLASH-SOKOLOV",
+    "nope",
+    "",
+    " ",
+    "[x](https://e.x)",
 ]
-values = st.one_of(st.sampled_from(TYPICAL), st.text(max_size=40),
-                   st.floats(min_value=1, max_value=1000).map(repr))
+values = st.one_of(
+    st.sampled_from(TYPICAL), st.text(max_size=40), st.floats(min_value=1, max_value=1000).map(repr)
+)
 names = st.one_of(st.sampled_from(PARAMS), st.text(max_size=12))
 # The radius and vague flag mean something only with near: offer the three together often.
-near_search = st.fixed_dictionaries({}, optional={
-    name: st.lists(values, min_size=1, max_size=2) for name in ("near", "radius_km", "vague")})
-query_params = st.builds(lambda free, near: {**free, **near},
-                         st.dictionaries(names, st.lists(values, min_size=1, max_size=3),
-                                         max_size=6), near_search)
+near_search = st.fixed_dictionaries(
+    {},
+    optional={
+        name: st.lists(values, min_size=1, max_size=2) for name in ("near", "radius_km", "vague")
+    },
+)
+query_params = st.builds(
+    lambda free, near: {**free, **near},
+    st.dictionaries(names, st.lists(values, min_size=1, max_size=3), max_size=6),
+    near_search,
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -51,8 +94,9 @@ def offline(tmp_path_factory):
 
 def _as_url(params: dict[str, str | list[str]]) -> dict[str, list[str]]:
     """What reading the URL back gives: every name maps to the list of its values."""
-    return {name: [value] if isinstance(value, str) else list(value)
-            for name, value in params.items()}
+    return {
+        name: [value] if isinstance(value, str) else list(value) for name, value in params.items()
+    }
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -63,8 +107,9 @@ def test_any_url_parameters_parse_and_round_trip(params):
     filters, notices = Filters.from_query_params(params, online=False)
     assert all(isinstance(notice, str) for notice in notices)
     back, again = Filters.from_query_params(_as_url(filters.to_query_params()), online=False)
-    expected = filters if filters.near else replace(filters, radius_km=DEFAULT_RADIUS_KM,
-                                                    vague=False)
+    expected = (
+        filters if filters.near else replace(filters, radius_km=DEFAULT_RADIUS_KM, vague=False)
+    )
     assert again == []
     assert back == expected
 
@@ -72,17 +117,34 @@ def test_any_url_parameters_parse_and_round_trip(params):
 @pytest.mark.parametrize("radius", ["30", "12.5", "123.4567891", "1.0000001", "999.99999"])
 def test_radius_survives_the_url_round_trip(radius):
     """Test that a radius with many digits is written back to the URL unchanged in value."""
-    filters, _ = Filters.from_query_params({"near": ["Bucha"], "radius_km": [radius]},
-                                           online=False)
+    filters, _ = Filters.from_query_params({"near": ["Bucha"], "radius_km": [radius]}, online=False)
     back, _ = Filters.from_query_params(_as_url(filters.to_query_params()), online=False)
     assert back.radius_km == filters.radius_km == float(radius)
 
 
-FLAGS = ["validate", "export", "summary", "geocode", "--kind", "--start", "--end", "--oblast",
-         "--q", "--near", "--radius-km", "--vague", "--case", "-o", "--output", "--data-dir",
-         "--help", "-h"]
-arguments = st.lists(st.one_of(st.sampled_from(FLAGS), st.sampled_from(TYPICAL),
-                               st.text(max_size=20)), max_size=8)
+FLAGS = [
+    "validate",
+    "export",
+    "summary",
+    "geocode",
+    "--kind",
+    "--start",
+    "--end",
+    "--oblast",
+    "--q",
+    "--near",
+    "--radius-km",
+    "--vague",
+    "--case",
+    "-o",
+    "--output",
+    "--data-dir",
+    "--help",
+    "-h",
+]
+arguments = st.lists(
+    st.one_of(st.sampled_from(FLAGS), st.sampled_from(TYPICAL), st.text(max_size=20)), max_size=8
+)
 
 
 @pytest.fixture(scope="module")

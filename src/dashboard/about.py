@@ -48,8 +48,12 @@ def coverage(events: pd.DataFrame) -> pd.DataFrame:
     """Count events per kind (rows) and year (columns), with totals."""
     if events.empty:
         return pd.DataFrame()
-    table = pd.crosstab(events["kind"].astype(str).map(schema.KIND_LABELS),
-                        events["date"].dt.year, margins=True, margins_name="Total")
+    table = pd.crosstab(
+        events["kind"].astype(str).map(schema.KIND_LABELS),
+        events["date"].dt.year,
+        margins=True,
+        margins_name="Total",
+    )
     table.columns = table.columns.astype(str)
     table.index.name, table.columns.name = "kind", "year"
     return table
@@ -58,22 +62,38 @@ def coverage(events: pd.DataFrame) -> pd.DataFrame:
 def quality(data: Dataset) -> dict:
     """Summarise how much of the record was kept and how well it is sourced."""
     events = data.events
-    by_verification = pd.crosstab(events["kind"].astype(str).map(schema.KIND_LABELS),
-                                  events["verification"].astype(str)) if len(events) else \
-        pd.DataFrame()
+    by_verification = (
+        pd.crosstab(
+            events["kind"].astype(str).map(schema.KIND_LABELS), events["verification"].astype(str)
+        )
+        if len(events)
+        else pd.DataFrame()
+    )
     confirmed = (events["verification"] == "confirmed").mean() if len(events) else 0.0
-    return {"kept": len(events), "rejected": data.rejected, "confirmed_share": confirmed,
-            "by_verification": by_verification}
+    return {
+        "kept": len(events),
+        "rejected": data.rejected,
+        "confirmed_share": confirmed,
+        "by_verification": by_verification,
+    }
 
 
 def dictionary() -> dict[str, pd.DataFrame]:
     """Describe every column, table by table: common columns first, then each kind's own."""
 
     def describe(fields: tuple[schema.Field, ...]) -> pd.DataFrame:
-        return pd.DataFrame([{
-            "column": f.name, "type": f.dtype, "required": "yes" if f.required else "",
-            "allowed values": ", ".join(f.allowed), "meaning": f.description,
-        } for f in fields])
+        return pd.DataFrame(
+            [
+                {
+                    "column": f.name,
+                    "type": f.dtype,
+                    "required": "yes" if f.required else "",
+                    "allowed values": ", ".join(f.allowed),
+                    "meaning": f.description,
+                }
+                for f in fields
+            ]
+        )
 
     tables = {"Common columns (every table)": describe(schema.COMMON_FIELDS)}
     for kind in schema.KINDS.values():
@@ -83,6 +103,6 @@ def dictionary() -> dict[str, pd.DataFrame]:
 
 def dictionary_frame() -> pd.DataFrame:
     """The data dictionary as one table, with the table each column belongs to."""
-    return pd.concat([frame.assign(table=name) for name, frame in dictionary().items()],
-                     ignore_index=True)[["table", "column", "type", "required",
-                                         "allowed values", "meaning"]]
+    return pd.concat(
+        [frame.assign(table=name) for name, frame in dictionary().items()], ignore_index=True
+    )[["table", "column", "type", "required", "allowed values", "meaning"]]

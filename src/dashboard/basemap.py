@@ -39,44 +39,79 @@ def load_countries() -> dict[str, Any]:
 def load_cities() -> pd.DataFrame:
     """Return the label places: ``name``, ``lat``, ``lon``, ``country``, ``population``,
     ``rank``; most populous first."""
-    return pd.read_csv(CITIES_CSV, dtype={"name": str, "country": str},
-                       keep_default_na=False)
+    return pd.read_csv(CITIES_CSV, dtype={"name": str, "country": str}, keep_default_na=False)
 
 
 def _points(frame: pd.DataFrame, name: str = "name") -> dict[str, Any]:
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": str(row[name])},
-         "geometry": {"type": "Point", "coordinates": [float(row["lon"]), float(row["lat"])]}}
-        for _, row in frame.iterrows()]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": str(row[name])},
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(row["lon"]), float(row["lat"])],
+                },
+            }
+            for _, row in frame.iterrows()
+        ],
+    }
 
 
 def country_labels(countries: dict[str, Any], skip: tuple[str, ...] = ("Ukraine",)) -> dict:
     """Point features at each country's label point (Ukraine is named by its oblasts)."""
-    rows = [{"name": f["properties"]["name"], "lat": f["properties"]["label_lat"],
-             "lon": f["properties"]["label_lon"]}
-            for f in countries["features"] if f["properties"]["name"] not in skip]
+    rows = [
+        {
+            "name": f["properties"]["name"],
+            "lat": f["properties"]["label_lat"],
+            "lon": f["properties"]["label_lon"],
+        }
+        for f in countries["features"]
+        if f["properties"]["name"] not in skip
+    ]
     return _points(pd.DataFrame(rows, columns=["name", "lat", "lon"]))
 
 
 def sea_layer() -> dict[str, Any]:
-    return {"sourcetype": "geojson", "type": "fill", "below": "traces", "color": SEA,
-            "source": {"type": "Feature", "properties": {},
-                       "geometry": {"type": "Polygon", "coordinates": _WORLD}}}
+    return {
+        "sourcetype": "geojson",
+        "type": "fill",
+        "below": "traces",
+        "color": SEA,
+        "source": {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "Polygon", "coordinates": _WORLD},
+        },
+    }
 
 
 def country_layers(countries: dict[str, Any]) -> list[dict[str, Any]]:
     """Land fill and borders of the neighbouring countries, below everything else."""
     return [
         sea_layer(),
-        {"sourcetype": "geojson", "source": countries, "type": "fill", "below": "traces",
-         "color": LAND},
-        {"sourcetype": "geojson", "source": countries, "type": "line", "below": "traces",
-         "color": BORDER, "line": {"width": 0.7}},
+        {
+            "sourcetype": "geojson",
+            "source": countries,
+            "type": "fill",
+            "below": "traces",
+            "color": LAND,
+        },
+        {
+            "sourcetype": "geojson",
+            "source": countries,
+            "type": "line",
+            "below": "traces",
+            "color": BORDER,
+            "line": {"width": 0.7},
+        },
     ]
 
 
-def label_layers(cities: pd.DataFrame, countries: dict[str, Any],
-                 above: bool = False) -> list[dict[str, Any]]:
+def label_layers(
+    cities: pd.DataFrame, countries: dict[str, Any], above: bool = False
+) -> list[dict[str, Any]]:
     """Country names and city dots with names, one layer per rank so density follows zoom.
 
     Map symbol layers place labels without overlaps (colliding ones are hidden), and
@@ -84,23 +119,49 @@ def label_layers(cities: pd.DataFrame, countries: dict[str, Any],
     markers, or ``above`` every trace (over a choropleth's shading).
     """
     below = "" if above else "traces"
-    layers = [{"sourcetype": "geojson", "source": country_labels(countries), "type": "symbol",
-               "below": below,
-               "symbol": {"text": "{name}", "textfont": {"size": 13, "color": COUNTRY_LABEL},
-                          "placement": "point"}}]
+    layers = [
+        {
+            "sourcetype": "geojson",
+            "source": country_labels(countries),
+            "type": "symbol",
+            "below": below,
+            "symbol": {
+                "text": "{name}",
+                "textfont": {"size": 13, "color": COUNTRY_LABEL},
+                "placement": "point",
+            },
+        }
+    ]
     for rank, minzoom in RANK_MINZOOM.items():
         part = cities[cities["rank"] == rank]
         if part.empty:
             continue
         source = _points(part)
-        layers.append({"sourcetype": "geojson", "source": source, "type": "circle",
-                       "below": below, "minzoom": minzoom, "color": LABEL,
-                       "circle": {"radius": 2.5 if rank == 1 else 2}})
-        layers.append({"sourcetype": "geojson", "source": source, "type": "symbol",
-                       "below": below, "minzoom": minzoom,
-                       "symbol": {"text": "{name}", "textposition": "top right",
-                                  "textfont": {"size": 12 if rank == 1 else 11,
-                                               "color": LABEL}}})
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": source,
+                "type": "circle",
+                "below": below,
+                "minzoom": minzoom,
+                "color": LABEL,
+                "circle": {"radius": 2.5 if rank == 1 else 2},
+            }
+        )
+        layers.append(
+            {
+                "sourcetype": "geojson",
+                "source": source,
+                "type": "symbol",
+                "below": below,
+                "minzoom": minzoom,
+                "symbol": {
+                    "text": "{name}",
+                    "textposition": "top right",
+                    "textfont": {"size": 12 if rank == 1 else 11, "color": LABEL},
+                },
+            }
+        )
     return layers
 
 

@@ -21,8 +21,10 @@ from dashboard.tables import Problem, cell_checks
 
 TYPE_COLUMN = {"strike": "target_type", "deportation": "deportation_type"}
 
-SCOPE_NOTE = ("“Within scope” means the event matches the warrant's public description by "
-              "kind, type, date and place. It does not mean the court has charged that incident.")
+SCOPE_NOTE = (
+    "“Within scope” means the event matches the warrant's public description by "
+    "kind, type, date and place. It does not mean the court has charged that incident."
+)
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -72,8 +74,10 @@ class Case:
         kind = schema.KIND_LABELS[self.scope_kind].lower()
         types = ", ".join(self.scope_types)
         until = self.scope_end.isoformat() if self.scope_end else "today"
-        return (f"{kind} ({types}) in {self.scope_country} from "
-                f"{self.scope_start.isoformat()} to {until}")
+        return (
+            f"{kind} ({types}) in {self.scope_country} from "
+            f"{self.scope_start.isoformat()} to {until}"
+        )
 
 
 def _day(text: str) -> date | None:
@@ -82,16 +86,27 @@ def _day(text: str) -> date | None:
 
 def _case(row: dict[str, str]) -> Case:
     return Case(
-        case_id=row["case_id"], title=row["title"], title_uk=row["title_uk"],
-        suspects=_split(row["suspects"]), positions=_split(row["positions"]),
-        crimes=row["crimes"], articles=_split(row["articles"]), conduct=row["conduct"],
-        period_start=date.fromisoformat(row["period_start"]), period_end=_day(row["period_end"]),
-        issued=date.fromisoformat(row["issued"]), made_public=date.fromisoformat(
-            row["made_public"]), status=row["status"], scope_kind=row["scope_kind"],
-        scope_types=_split(row["scope_types"]), scope_start=date.fromisoformat(
-            row["scope_start"]), scope_end=_day(row["scope_end"]),
-        scope_country=row["scope_country"], source_name=row["source_name"],
-        source_url=row["source_url"], other_sources=_split(row["other_sources"]),
+        case_id=row["case_id"],
+        title=row["title"],
+        title_uk=row["title_uk"],
+        suspects=_split(row["suspects"]),
+        positions=_split(row["positions"]),
+        crimes=row["crimes"],
+        articles=_split(row["articles"]),
+        conduct=row["conduct"],
+        period_start=date.fromisoformat(row["period_start"]),
+        period_end=_day(row["period_end"]),
+        issued=date.fromisoformat(row["issued"]),
+        made_public=date.fromisoformat(row["made_public"]),
+        status=row["status"],
+        scope_kind=row["scope_kind"],
+        scope_types=_split(row["scope_types"]),
+        scope_start=date.fromisoformat(row["scope_start"]),
+        scope_end=_day(row["scope_end"]),
+        scope_country=row["scope_country"],
+        source_name=row["source_name"],
+        source_url=row["source_url"],
+        other_sources=_split(row["other_sources"]),
         related=_split(row["related"]),
     )
 
@@ -100,17 +115,28 @@ def _rules(frame: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
     """Cross-column rules: (column blamed, message, True for good rows)."""
     kinds = frame["scope_kind"]
     allowed = {"strike": set(schema.STRIKE_TARGETS), "deportation": set(schema.DEPORTATION_TYPES)}
-    types_ok = [set(_split(t)) <= allowed.get(k, set()) and bool(_split(t))
-                for k, t in zip(kinds, frame["scope_types"], strict=True)]
+    types_ok = [
+        set(_split(t)) <= allowed.get(k, set()) and bool(_split(t))
+        for k, t in zip(kinds, frame["scope_types"], strict=True)
+    ]
     return [
-        ("case_id", "must be lower-case words joined by '-'",
-         frame["case_id"].str.fullmatch(r"[a-z]+(-[a-z]+)*")),
+        (
+            "case_id",
+            "must be lower-case words joined by '-'",
+            frame["case_id"].str.fullmatch(r"[a-z]+(-[a-z]+)*"),
+        ),
         ("case_id", "repeats an earlier row's id", ~frame["case_id"].duplicated()),
-        ("scope_types", "must be target types (strikes) or deportation types",
-         pd.Series(types_ok, index=frame.index)),
-        ("positions", "needs one position per suspect",
-         frame["suspects"].map(lambda s: len(_split(s)))
-         == frame["positions"].map(lambda s: len(_split(s)))),
+        (
+            "scope_types",
+            "must be target types (strikes) or deportation types",
+            pd.Series(types_ok, index=frame.index),
+        ),
+        (
+            "positions",
+            "needs one position per suspect",
+            frame["suspects"].map(lambda s: len(_split(s)))
+            == frame["positions"].map(lambda s: len(_split(s))),
+        ),
     ]
 
 
@@ -127,17 +153,29 @@ def load_cases(path: Path) -> tuple[tuple[Case, ...], tuple[Problem, ...]]:
     columns = [f.name for f in schema.CASE_FIELDS]
     if rows and (missing := [c for c in columns if c not in rows[0]]):
         return (), (Problem(name, 1, None, "lacks columns: " + ", ".join(missing)),)
-    frame = pd.DataFrame([{c: (r.get(c) or "").strip() for c in columns} for r in rows],
-                         columns=columns, dtype=str, index=range(2, len(rows) + 2))
+    frame = pd.DataFrame(
+        [{c: (r.get(c) or "").strip() for c in columns} for r in rows],
+        columns=columns,
+        dtype=str,
+        index=range(2, len(rows) + 2),
+    )
     problems: list[Problem] = []
-    table = pa.DataFrameSchema({f.name: pa.Column(str, checks=cell_checks(f))
-                                for f in schema.CASE_FIELDS})
+    table = pa.DataFrameSchema(
+        {f.name: pa.Column(str, checks=cell_checks(f)) for f in schema.CASE_FIELDS}
+    )
     try:
         table.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         for case in errors.failure_cases.dropna(subset=["index"]).itertuples():
-            problems.append(Problem(name, int(case.index), str(case.column), str(case.check),
-                                    str(case.failure_case)[:80]))
+            problems.append(
+                Problem(
+                    name,
+                    int(case.index),
+                    str(case.column),
+                    str(case.check),
+                    str(case.failure_case)[:80],
+                )
+            )
     for column, message, good in _rules(frame):
         for line in frame.index[~good.fillna(False).astype(bool)]:
             problems.append(Problem(name, int(line), column, message, frame.at[line, column]))

@@ -39,44 +39,66 @@ def _add_filter_flags(parser: argparse.ArgumentParser) -> None:
         if not spec.cli:
             continue
         if spec.widget == "checkbox":
-            parser.add_argument(spec.flag, dest=spec.param, action="store_const", const=["1"],
-                                default=[], help=spec.help)
+            parser.add_argument(
+                spec.flag,
+                dest=spec.param,
+                action="store_const",
+                const=["1"],
+                default=[],
+                help=spec.help,
+            )
         else:
-            parser.add_argument(spec.flag, dest=spec.param, action="append", default=[],
-                                metavar=spec.param.upper(), help=spec.help)
+            parser.add_argument(
+                spec.flag,
+                dest=spec.param,
+                action="append",
+                default=[],
+                metavar=spec.param.upper(),
+                help=spec.help,
+            )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m dashboard", description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=config.DATA_DIR,
-                        help="folder holding the four tables (default: %(default)s)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=config.DATA_DIR,
+        help="folder holding the four tables (default: %(default)s)",
+    )
     # --data-dir is accepted after the command too; SUPPRESS keeps the global value otherwise.
     data_dir = _Parser(add_help=False)
-    data_dir.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS,
-                          help="folder holding the four tables")
+    data_dir.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, help="folder holding the four tables"
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     commands_with = {"parents": [data_dir]}
 
     commands.add_parser(
-        "validate", **commands_with, help="check every table; exit 1 on any problem")
+        "validate", **commands_with, help="check every table; exit 1 on any problem"
+    )
 
-    export = commands.add_parser(
-        "export", **commands_with, help="write filtered events as CSV")
+    export = commands.add_parser("export", **commands_with, help="write filtered events as CSV")
     _add_filter_flags(export)
     export.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
 
     summary = commands.add_parser(
-        "summary", **commands_with, help="print the headline figures as JSON")
+        "summary", **commands_with, help="print the headline figures as JSON"
+    )
     _add_filter_flags(summary)
 
     importers.add_import_parser(commands, parents=[data_dir])
 
     geocode = commands.add_parser(
-        "geocode", **commands_with, help="resolve a place name, offline first")
+        "geocode", **commands_with, help="resolve a place name, offline first"
+    )
     geocode.add_argument("name")
     geocode.add_argument("--oblast", default=None, help="ISO 3166-2 code or oblast name")
-    geocode.add_argument("--online", action="store_true",
-                         help="ask OpenStreetMap Nominatim when the gazetteer has no match")
+    geocode.add_argument(
+        "--online",
+        action="store_true",
+        help="ask OpenStreetMap Nominatim when the gazetteer has no match",
+    )
     return parser
 
 
@@ -111,8 +133,11 @@ def _filtered(args: argparse.Namespace) -> pd.DataFrame:
         raise UsageError(first + (f" (and {len(notices) - 1} more)" if len(notices) > 1 else ""))
     dataset = _dataset(args.data_dir)
     if dataset.problems:
-        print(f"warning: {dataset.rejected} invalid row(s) left out; run "
-              "'python -m dashboard validate'", file=sys.stderr)
+        print(
+            f"warning: {dataset.rejected} invalid row(s) left out; run "
+            "'python -m dashboard validate'",
+            file=sys.stderr,
+        )
     return filters.apply(dataset.events)
 
 
@@ -144,8 +169,11 @@ def geocode(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown oblast {args.oblast!r}")
     place = geo.geocode(args.name, oblast=oblast, online=args.online or None)
     if place is None:
-        print(f"No place called {args.name!r} in the gazetteer"
-              + ("" if args.online else " (add --online to ask Nominatim)"), file=sys.stderr)
+        print(
+            f"No place called {args.name!r} in the gazetteer"
+            + ("" if args.online else " (add --online to ask Nominatim)"),
+            file=sys.stderr,
+        )
         return 1
     print(json.dumps(place_json(place), ensure_ascii=False))
     return 0
@@ -153,16 +181,28 @@ def geocode(args: argparse.Namespace) -> int:
 
 def place_json(place: geo.Place) -> dict:
     """Return the JSON form of a geocoded place; ``alternatives`` only when ambiguous."""
-    answer = {"name": place.name, "lat": round(place.lat, 5), "lon": round(place.lon, 5),
-              "admin1_code": place.admin1_code, "admin1": place.admin1,
-              "country": place.country, "source": place.source, "match": place.match}
+    answer = {
+        "name": place.name,
+        "lat": round(place.lat, 5),
+        "lon": round(place.lon, 5),
+        "admin1_code": place.admin1_code,
+        "admin1": place.admin1,
+        "country": place.country,
+        "source": place.source,
+        "match": place.match,
+    }
     if place.alternatives:
         answer["alternatives"] = [alternative._asdict() for alternative in place.alternatives]
     return answer
 
 
-COMMANDS = {"validate": lambda args: validate(args.data_dir), "export": export,
-            "summary": summary, "geocode": geocode, "import": importers.run_import}
+COMMANDS = {
+    "validate": lambda args: validate(args.data_dir),
+    "export": export,
+    "summary": summary,
+    "geocode": geocode,
+    "import": importers.run_import,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -99,8 +99,10 @@ def place_caption(place: geo.Place) -> str:
         text += " Found online in OpenStreetMap (Nominatim)."
     if place.alternatives:
         others = len(place.alternatives)
-        text += (f" {others} other place{'s' if others > 1 else ''} share this name; "
-                 "pick one by typing it with its oblast, e.g. 'Novoselivka, Donetsk'.")
+        text += (
+            f" {others} other place{'s' if others > 1 else ''} share this name; "
+            "pick one by typing it with its oblast, e.g. 'Novoselivka, Donetsk'."
+        )
     return text
 
 
@@ -119,12 +121,24 @@ def filter_summary(filters: Filters, shown: int, total: int) -> str:
         parts.append(f"matching “{filters.q}”")
     if filters.near:
         where = filters.near.query or filters.near.name
-        parts.append(f"within {filters.radius_km:g} km of {where}"
-                     + (" (with oblast-level places)" if filters.vague else ""))
+        parts.append(
+            f"within {filters.radius_km:g} km of {where}"
+            + (" (with oblast-level places)" if filters.vague else "")
+        )
     return plain(" · ".join(parts), limit=MAX_SHOWN * 3)
 
 
 def problem_frame(problems: tuple) -> pd.DataFrame:
     """One row per validation problem, for a table."""
-    return pd.DataFrame([{"file": p.file, "line": p.line, "column": p.column,
-                          "problem": p.message, "value": p.value} for p in problems])
+    return pd.DataFrame(
+        [
+            {
+                "file": p.file,
+                "line": p.line,
+                "column": p.column,
+                "problem": p.message,
+                "value": p.value,
+            }
+            for p in problems
+        ]
+    )

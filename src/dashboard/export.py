@@ -59,8 +59,9 @@ def file_stem(label: str, data_version: str) -> str:
     return f"icc-ukraine-{slug}-{data_version}"
 
 
-def to_zip_bytes(events: pd.DataFrame, stem: str, citation_text: str,
-                 dictionary: pd.DataFrame) -> bytes:
+def to_zip_bytes(
+    events: pd.DataFrame, stem: str, citation_text: str, dictionary: pd.DataFrame
+) -> bytes:
     """Bundle the CSV, the data dictionary and a ``CITATION.txt`` into one ZIP file."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -73,8 +74,9 @@ def to_zip_bytes(events: pd.DataFrame, stem: str, citation_text: str,
 def to_csv_bytes_plain(frame: pd.DataFrame) -> bytes:
     """Any small table as spreadsheet-safe CSV (quoted, neutralised, UTF-8 with BOM)."""
     out = frame.apply(lambda c: c if pd.api.types.is_numeric_dtype(c) else neutralise(c))
-    return out.to_csv(index=False, lineterminator="\n",
-                      quoting=csv.QUOTE_NONNUMERIC).encode("utf-8-sig")
+    return out.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).encode(
+        "utf-8-sig"
+    )
 
 
 def citation(view_url: str, data_version: str, accessed: date, rows: int) -> str:
@@ -84,6 +86,7 @@ def citation(view_url: str, data_version: str, accessed: date, rows: int) -> str
     'ICC Ukraine events dashboard, 3 events, data version a1b2, h'
     """
     noun = "event" if rows == 1 else "events"
-    return (f"ICC Ukraine events dashboard, {rows} {noun}, data version {data_version}, "
-            f"{view_url} (accessed {accessed.isoformat()}).")
-
+    return (
+        f"ICC Ukraine events dashboard, {rows} {noun}, data version {data_version}, "
+        f"{view_url} (accessed {accessed.isoformat()})."
+    )

@@ -55,13 +55,13 @@ class ReportFigure:
 
 DEFINITIONS = {
     "killed": "People killed in strike incidents in view (latest official figure per row). "
-              "Campaign summaries (series) and reports are left out so no one is counted twice.",
+    "Campaign summaries (series) and reports are left out so no one is counted twice.",
     "injured": "People injured in strike incidents in view, counted like the killed.",
     "children_removed": "Children deported or forcibly transferred in incidents in view (not "
-                        "returns). Rows describing the same children count once, by their "
-                        "largest figure; reports that aggregate many incidents are left out.",
+    "returns). Rows describing the same children count once, by their "
+    "largest figure; reports that aggregate many incidents are left out.",
     "children_returned": "Children brought back to Ukraine in incidents in view, counted once "
-                         "per group of rows about the same children.",
+    "per group of rows about the same children.",
 }
 
 
@@ -87,8 +87,9 @@ def _groups(rows: pd.DataFrame) -> list[list[int]]:
     return list(grouped.values())
 
 
-def _sum(rows: pd.DataFrame, column: str, of_kind: int, definition: str,
-         once_per_group: bool = False) -> Figure:
+def _sum(
+    rows: pd.DataFrame, column: str, of_kind: int, definition: str, once_per_group: bool = False
+) -> Figure:
     """Add up ``column`` over ``rows`` (of ``of_kind`` rows of that kind in view)."""
     values = rows[column]
     known = values.notna()
@@ -98,8 +99,9 @@ def _sum(rows: pd.DataFrame, column: str, of_kind: int, definition: str,
     else:
         total = int(values[known].sum())
     counted = int(known.sum())
-    return Figure(total if counted else None, counted, of_kind - len(rows),
-                  int((~known).sum()), definition)
+    return Figure(
+        total if counted else None, counted, of_kind - len(rows), int((~known).sum()), definition
+    )
 
 
 def _incidents(events: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, int]:
@@ -115,10 +117,20 @@ def headline(events: pd.DataFrame) -> dict[str, Figure]:
     return {
         "killed": _sum(strikes, "killed", n_strikes, DEFINITIONS["killed"]),
         "injured": _sum(strikes, "injured", n_strikes, DEFINITIONS["injured"]),
-        "children_removed": _sum(deportations[~returned], "children", n_deportations,
-                                 DEFINITIONS["children_removed"], once_per_group=True),
-        "children_returned": _sum(deportations[returned], "children", n_deportations,
-                                  DEFINITIONS["children_returned"], once_per_group=True),
+        "children_removed": _sum(
+            deportations[~returned],
+            "children",
+            n_deportations,
+            DEFINITIONS["children_removed"],
+            once_per_group=True,
+        ),
+        "children_returned": _sum(
+            deportations[returned],
+            "children",
+            n_deportations,
+            DEFINITIONS["children_returned"],
+            once_per_group=True,
+        ),
     }
 
 
@@ -131,9 +143,14 @@ def largest_reports(events: pd.DataFrame) -> dict[str, ReportFigure]:
         if rows.empty:
             continue
         row = rows.loc[rows[column].astype("int64").idxmax()]
-        found[column] = ReportFigure(int(row[column]), str(row["event_id"]), str(row["title"]),
-                                     row["date"].date().isoformat(), str(row["source_name"]),
-                                     str(row["source_url"]))
+        found[column] = ReportFigure(
+            int(row[column]),
+            str(row["event_id"]),
+            str(row["title"]),
+            row["date"].date().isoformat(),
+            str(row["source_name"]),
+            str(row["source_url"]),
+        )
     return found
 
 
@@ -158,6 +175,7 @@ def counted_text(figure: Figure) -> str:
     if figure.unknown:
         parts.append(f"{figure.unknown:,} with no figure")
     if figure.excluded:
-        parts.append(f"{figure.excluded:,} row{'s' if figure.excluded != 1 else ''} left out "
-                     "by definition")
+        parts.append(
+            f"{figure.excluded:,} row{'s' if figure.excluded != 1 else ''} left out by definition"
+        )
     return "; ".join(parts)

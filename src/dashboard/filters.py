@@ -87,8 +87,7 @@ class Filters:
         if self.case is not None:
             mask &= self.case.mask(events)
         if self.q:
-            mask &= search.matches(events.loc[mask], self.q).reindex(events.index,
-                                                                     fill_value=False)
+            mask &= search.matches(events.loc[mask], self.q).reindex(events.index, fill_value=False)
         if self.near is None:
             return events.loc[mask].copy()
         if not self.vague:
@@ -102,16 +101,18 @@ class Filters:
         params: dict[str, str | list[str]] = {}
         for spec in FILTERS:
             value = getattr(self, spec.field)
-            if value == FIELD_DEFAULTS[spec.field] or (spec.needs and not getattr(self,
-                                                                                   spec.needs)):
+            if value == FIELD_DEFAULTS[spec.field] or (
+                spec.needs and not getattr(self, spec.needs)
+            ):
                 continue
             text = spec.dump(value)
             params[spec.param] = text if spec.many else text[0]
         return params
 
     @classmethod
-    def from_query_params(cls, params: Mapping[str, Sequence[str]], *,
-                          online: bool | None = None) -> tuple[Filters, list[str]]:
+    def from_query_params(
+        cls, params: Mapping[str, Sequence[str]], *, online: bool | None = None
+    ) -> tuple[Filters, list[str]]:
         """Parse URL parameters (each name maps to all its values).
 
         Returns the filters and one notice per value that was not understood; such a value
@@ -135,8 +136,7 @@ class Filters:
                 except Rejected as why:
                     notices.append(f"Ignored {spec.param}={text[:60]!r}: {why}.")
             if parsed:
-                values[spec.field] = (tuple(dict.fromkeys(parsed)) if spec.many
-                                      else parsed[-1])
+                values[spec.field] = tuple(dict.fromkeys(parsed)) if spec.many else parsed[-1]
         filters = cls(**values)
         if filters.start and filters.end and filters.start > filters.end:
             notices.append(f"Ignored end={filters.end.isoformat()!r}: it is before start.")
@@ -287,33 +287,97 @@ def _text(value: Any) -> list[str]:
 
 
 FILTERS: tuple[FilterSpec, ...] = (
-    FilterSpec("start", "start", "From", parse_date, lambda d: [d.isoformat()], "date",
-               help="first day, YYYY-MM-DD"),
-    FilterSpec("end", "end", "To", parse_date, lambda d: [d.isoformat()], "date",
-               help="last day, YYYY-MM-DD"),
-    FilterSpec("kinds", "kind", "Kind", parse_kind, list, "multiselect", many=True,
-               options=lambda: list(schema.KINDS), option_label=schema.KIND_LABELS.get,
-               help="strike, deportation, visit or statement (repeatable)"),
-    FilterSpec("oblasts", "oblast", "Oblast", parse_oblast, list, "multiselect", many=True,
-               options=lambda: list(OBLAST_NAMES),
-               option_label=lambda code: f"{OBLAST_NAMES[code]} ({code})",
-               help="ISO 3166-2 code or oblast name (repeatable)"),
-    FilterSpec("q", "q", "Search text", parse_query, _text, "text",
-               help="every word, any order, any spelling: Kiev, Київ, Lvova-Belova"),
-    FilterSpec("near", "near", "Near a place", parse_place,
-               lambda place: [place.query or place.name], "place",
-               help="any spelling: Kiev, Київ, Artemivsk; keeps events within the radius"),
-    FilterSpec("radius_km", "radius_km", "Radius (km)", parse_radius,
-               lambda km: [f"{km:g}" if float(f"{km:g}") == km else repr(km)], "number",
-               needs="near",
-               help=f"radius of the near search (default {DEFAULT_RADIUS_KM:g})"),
-    FilterSpec("vague", "vague", "Include events placed only to an oblast", parse_flag,
-               lambda flag: ["1"], "checkbox", needs="near",
-               help="let the near search keep events known only to their oblast"),
-    FilterSpec("case", "case", "ICC case", parse_case, lambda case: [case.case_id], "select",
-               options=lambda: [c.case_id for c in cases.all_cases()],
-               option_label=lambda case_id: getattr(cases.case_by_id(case_id), "title", case_id),
-               help="keep events within the scope of an ICC case's warrants"),
+    FilterSpec(
+        "start",
+        "start",
+        "From",
+        parse_date,
+        lambda d: [d.isoformat()],
+        "date",
+        help="first day, YYYY-MM-DD",
+    ),
+    FilterSpec(
+        "end",
+        "end",
+        "To",
+        parse_date,
+        lambda d: [d.isoformat()],
+        "date",
+        help="last day, YYYY-MM-DD",
+    ),
+    FilterSpec(
+        "kinds",
+        "kind",
+        "Kind",
+        parse_kind,
+        list,
+        "multiselect",
+        many=True,
+        options=lambda: list(schema.KINDS),
+        option_label=schema.KIND_LABELS.get,
+        help="strike, deportation, visit or statement (repeatable)",
+    ),
+    FilterSpec(
+        "oblasts",
+        "oblast",
+        "Oblast",
+        parse_oblast,
+        list,
+        "multiselect",
+        many=True,
+        options=lambda: list(OBLAST_NAMES),
+        option_label=lambda code: f"{OBLAST_NAMES[code]} ({code})",
+        help="ISO 3166-2 code or oblast name (repeatable)",
+    ),
+    FilterSpec(
+        "q",
+        "q",
+        "Search text",
+        parse_query,
+        _text,
+        "text",
+        help="every word, any order, any spelling: Kiev, Київ, Lvova-Belova",
+    ),
+    FilterSpec(
+        "near",
+        "near",
+        "Near a place",
+        parse_place,
+        lambda place: [place.query or place.name],
+        "place",
+        help="any spelling: Kiev, Київ, Artemivsk; keeps events within the radius",
+    ),
+    FilterSpec(
+        "radius_km",
+        "radius_km",
+        "Radius (km)",
+        parse_radius,
+        lambda km: [f"{km:g}" if float(f"{km:g}") == km else repr(km)],
+        "number",
+        needs="near",
+        help=f"radius of the near search (default {DEFAULT_RADIUS_KM:g})",
+    ),
+    FilterSpec(
+        "vague",
+        "vague",
+        "Include events placed only to an oblast",
+        parse_flag,
+        lambda flag: ["1"],
+        "checkbox",
+        needs="near",
+        help="let the near search keep events known only to their oblast",
+    ),
+    FilterSpec(
+        "case",
+        "case",
+        "ICC case",
+        parse_case,
+        lambda case: [case.case_id],
+        "select",
+        options=lambda: [c.case_id for c in cases.all_cases()],
+        option_label=lambda case_id: getattr(cases.case_by_id(case_id), "title", case_id),
+        help="keep events within the scope of an ICC case's warrants",
+    ),
     FilterSpec("event", "event", "Event", parse_event, _text, "none", cli=False),
 )
 FIELD_DEFAULTS = {f.name: f.default for f in fields(Filters)}

@@ -219,4 +219,3 @@ def load_boundaries() -> dict[str, Any]:
         every call, so callers may modify it (cache it at the UI boundary).
     """
     return json.loads(config.OBLASTS_GEOJSON.read_text(encoding="utf-8"))
-

@@ -75,42 +75,83 @@ COMMON_FIELDS: tuple[Field, ...] = (
     Field("end_date", "date", "Last day of a multi-day event; empty for one-day events"),
     Field("date_precision", "text", "How exactly the date is known", True, DATE_PRECISIONS),
     Field("title", "text", "One line, in the curators' own words", True),
-    Field("description", "text", "Plain-text summary in the curators' own words", True,
-          multiline=True),
+    Field(
+        "description", "text", "Plain-text summary in the curators' own words", True, multiline=True
+    ),
     Field("place", "text", "Settlement in English (Ukrainian national transliteration)", True),
     Field("place_uk", "text", "Settlement in Ukrainian", True),
-    Field("admin1_code", "text", "ISO 3166-2 code of the oblast; empty outside Ukraine",
-          codes=OBLAST_CODES),
+    Field(
+        "admin1_code",
+        "text",
+        "ISO 3166-2 code of the oblast; empty outside Ukraine",
+        codes=OBLAST_CODES,
+    ),
     Field("admin1", "text", "English name of the oblast; empty outside Ukraine"),
-    Field("country", "text", "ISO 3166-1 alpha-2 code; Crimea and Sevastopol are UA", True,
-          codes=COUNTRY_CODES),
-    Field("lat", "float", "Latitude, WGS84 decimal degrees; empty when placed only to a country",
-          bounds=(-90.0, 90.0)),
-    Field("lon", "float", "Longitude, WGS84 decimal degrees; empty when placed only to a country",
-          bounds=(-180.0, 180.0)),
+    Field(
+        "country",
+        "text",
+        "ISO 3166-1 alpha-2 code; Crimea and Sevastopol are UA",
+        True,
+        codes=COUNTRY_CODES,
+    ),
+    Field(
+        "lat",
+        "float",
+        "Latitude, WGS84 decimal degrees; empty when placed only to a country",
+        bounds=(-90.0, 90.0),
+    ),
+    Field(
+        "lon",
+        "float",
+        "Longitude, WGS84 decimal degrees; empty when placed only to a country",
+        bounds=(-180.0, 180.0),
+    ),
     Field("geo_precision", "text", "How exactly the point is known", True, GEO_PRECISIONS),
     Field("actor", "text", "Who acted: armed force, person or institution", True),
     Field("source_name", "text", "Publisher of the primary source", True),
     Field("source_url", "url", "Address of the primary source page (https)", True),
     Field("source_date", "date", "Publication date of the primary source, when shown"),
     Field("other_sources", "urls", "Further independent sources, ';'-separated https URLs"),
-    Field("verification", "text", "confirmed: 2+ independent sources or an official record; "
-          "reported: one source; disputed: sources conflict", True, VERIFICATIONS),
+    Field(
+        "verification",
+        "text",
+        "confirmed: 2+ independent sources or an official record; "
+        "reported: one source; disputed: sources conflict",
+        True,
+        VERIFICATIONS,
+    ),
     Field("tags", "text", "';'-separated keywords"),
-    Field("scope", "text", "incident: one event at one time and place; series: a campaign over "
-          "days or places in one row; report: a finding aggregating many incidents. Headline "
-          "figures add up incidents only", True, SCOPES),
-    Field("related", "text", "';'-separated ids of rows about the same event or the same "
-          "people (cross-table twins, the strike carrying a same-day row's casualties, "
-          "overlapping deportation rows)"),
+    Field(
+        "scope",
+        "text",
+        "incident: one event at one time and place; series: a campaign over "
+        "days or places in one row; report: a finding aggregating many incidents. Headline "
+        "figures add up incidents only",
+        True,
+        SCOPES,
+    ),
+    Field(
+        "related",
+        "text",
+        "';'-separated ids of rows about the same event or the same "
+        "people (cross-table twins, the strike carrying a same-day row's casualties, "
+        "overlapping deportation rows)",
+    ),
     Field("title_uk", "text", "The title in Ukrainian"),
-    Field("description_uk", "text", "The description in Ukrainian, where written",
-          multiline=True),
+    Field("description_uk", "text", "The description in Ukrainian, where written", multiline=True),
 )
 
 STRIKE_TARGETS = (
-    "residential", "energy", "medical", "education", "transport",
-    "commercial", "cultural", "government", "water", "other",
+    "residential",
+    "energy",
+    "medical",
+    "education",
+    "transport",
+    "commercial",
+    "cultural",
+    "government",
+    "water",
+    "other",
 )
 DEPORTATION_TYPES = ("removal", "camp", "adoption", "citizenship", "return")
 STATEMENT_TYPES = ("announcement", "warrant", "accusation", "denial", "rejection", "report")
@@ -118,36 +159,83 @@ STATEMENT_TYPES = ("announcement", "warrant", "accusation", "denial", "rejection
 KINDS: dict[str, Kind] = {
     kind.name: kind
     for kind in (
-        Kind("strike", "strikes.csv", "STR", "Strikes", "#D55E00", (
-            Field("target_type", "text", "What was hit", True, STRIKE_TARGETS),
-            Field("weapon", "text", "Weapon as reported; empty when not reported"),
-            Field("killed", "int", "People killed (latest official figure); empty when unknown"),
-            Field("injured", "int", "People injured (latest official figure); empty when unknown"),
-        )),
-        Kind("deportation", "deportations.csv", "DEP", "Deportations", "#0072B2", (
-            Field("deportation_type", "text", "What happened to the children", True,
-                  DEPORTATION_TYPES),
-            Field("children", "int", "Children concerned (best sourced estimate); empty if none"),
-            Field("facility", "text", "Institution the children were taken from, when named"),
-            Field("destination", "text", "Where the children were taken, when known"),
-            Field("destination_country", "text", "ISO 3166-1 alpha-2 code of the destination",
-                  codes=COUNTRY_CODES),
-            Field("destination_lat", "float", "Latitude of the destination", bounds=(-90, 90)),
-            Field("destination_lon", "float", "Longitude of the destination",
-                  bounds=(-180, 180)),
-        )),
-        Kind("visit", "visits.csv", "VIS", "Visits", "#009E73", (
-            Field("visitor", "text", "Who visited", True),
-            Field("organisation", "text", "Institution the visitor represented"),
-            Field("purpose", "text", "Why, in the curators' words"),
-        )),
-        Kind("statement", "statements.csv", "STA", "Statements", "#CC79A7", (
-            Field("speaker", "text", "Person or body that spoke", True),
-            Field("organisation", "text", "Institution of the speaker"),
-            Field("statement_type", "text", "What kind of statement", True, STATEMENT_TYPES),
-            Field("quote", "text",
-                  "At most 30 words, exactly as said; only when a source quotes it"),
-        )),
+        Kind(
+            "strike",
+            "strikes.csv",
+            "STR",
+            "Strikes",
+            "#D55E00",
+            (
+                Field("target_type", "text", "What was hit", True, STRIKE_TARGETS),
+                Field("weapon", "text", "Weapon as reported; empty when not reported"),
+                Field(
+                    "killed", "int", "People killed (latest official figure); empty when unknown"
+                ),
+                Field(
+                    "injured", "int", "People injured (latest official figure); empty when unknown"
+                ),
+            ),
+        ),
+        Kind(
+            "deportation",
+            "deportations.csv",
+            "DEP",
+            "Deportations",
+            "#0072B2",
+            (
+                Field(
+                    "deportation_type",
+                    "text",
+                    "What happened to the children",
+                    True,
+                    DEPORTATION_TYPES,
+                ),
+                Field(
+                    "children", "int", "Children concerned (best sourced estimate); empty if none"
+                ),
+                Field("facility", "text", "Institution the children were taken from, when named"),
+                Field("destination", "text", "Where the children were taken, when known"),
+                Field(
+                    "destination_country",
+                    "text",
+                    "ISO 3166-1 alpha-2 code of the destination",
+                    codes=COUNTRY_CODES,
+                ),
+                Field("destination_lat", "float", "Latitude of the destination", bounds=(-90, 90)),
+                Field(
+                    "destination_lon", "float", "Longitude of the destination", bounds=(-180, 180)
+                ),
+            ),
+        ),
+        Kind(
+            "visit",
+            "visits.csv",
+            "VIS",
+            "Visits",
+            "#009E73",
+            (
+                Field("visitor", "text", "Who visited", True),
+                Field("organisation", "text", "Institution the visitor represented"),
+                Field("purpose", "text", "Why, in the curators' words"),
+            ),
+        ),
+        Kind(
+            "statement",
+            "statements.csv",
+            "STA",
+            "Statements",
+            "#CC79A7",
+            (
+                Field("speaker", "text", "Person or body that spoke", True),
+                Field("organisation", "text", "Institution of the speaker"),
+                Field("statement_type", "text", "What kind of statement", True, STATEMENT_TYPES),
+                Field(
+                    "quote",
+                    "text",
+                    "At most 30 words, exactly as said; only when a source quotes it",
+                ),
+            ),
+        ),
     )
 }
 
@@ -190,9 +278,23 @@ def all_fields() -> tuple[Field, ...]:
 
 # Text columns searched by the free-text filter.
 SEARCHABLE = (
-    "event_id", "title", "description", "place", "place_uk", "admin1", "actor", "tags",
-    "weapon", "facility", "destination", "visitor", "organisation", "speaker", "quote",
-    "title_uk", "description_uk",
+    "event_id",
+    "title",
+    "description",
+    "place",
+    "place_uk",
+    "admin1",
+    "actor",
+    "tags",
+    "weapon",
+    "facility",
+    "destination",
+    "visitor",
+    "organisation",
+    "speaker",
+    "quote",
+    "title_uk",
+    "description_uk",
 )
 
 CASES_FILE = "cases.csv"
@@ -202,23 +304,29 @@ CASE_FIELDS: tuple[Field, ...] = (
     Field("title", "text", "The case in one line", True),
     Field("title_uk", "text", "The title in Ukrainian"),
     Field("suspects", "text", "';'-separated full names as the ICC spells them", True),
-    Field("positions", "text", "';'-separated positions at the time, in the order of suspects",
-          True),
+    Field(
+        "positions", "text", "';'-separated positions at the time, in the order of suspects", True
+    ),
     Field("crimes", "text", "Alleged crimes, in the curators' words", True),
     Field("crimes_uk", "text", "Alleged crimes in Ukrainian"),
     Field("articles", "text", "Rome Statute articles, ';'-separated", True),
-    Field("conduct", "text", "The conduct and period the warrant names, in the curators' words",
-          True),
+    Field(
+        "conduct", "text", "The conduct and period the warrant names, in the curators' words", True
+    ),
     Field("conduct_uk", "text", "The conduct in Ukrainian"),
     Field("period_start", "date", "First day of the conduct the warrant names", True),
     Field("period_end", "date", "Last day of that conduct; empty when open-ended"),
     Field("issued", "date", "Day the judges issued the warrants", True),
     Field("made_public", "date", "Day the warrants were announced", True),
     Field("status", "text", "Where the case stands", True),
-    Field("scope_kind", "text", "Kind of events the warrant's description covers", True,
-          ("strike", "deportation")),
-    Field("scope_types", "text", "';'-separated target types (strikes) or deportation types",
-          True),
+    Field(
+        "scope_kind",
+        "text",
+        "Kind of events the warrant's description covers",
+        True,
+        ("strike", "deportation"),
+    ),
+    Field("scope_types", "text", "';'-separated target types (strikes) or deportation types", True),
     Field("scope_start", "date", "First day of events within scope", True),
     Field("scope_end", "date", "Last day of events within scope; empty when open-ended"),
     Field("scope_country", "text", "ISO 3166-1 alpha-2 code where the events took place", True),

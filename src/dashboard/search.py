@@ -53,10 +53,12 @@ def search_columns(events: pd.DataFrame) -> pd.DataFrame:
     tokens = lowered.str.split(_TOKEN_SPLIT)
     vocabulary = {t for row in tokens for t in row if t}
     folded = {t: _token_keys(t) for t in vocabulary}
-    keys = [" " + " ".join(sorted({k for t in row if t for k in folded[t]})) + " "
-            for row in tokens]
-    return pd.DataFrame({"search_text": lowered,
-                         "search_keys": pd.Series(keys, index=events.index, dtype="string")})
+    keys = [
+        " " + " ".join(sorted({k for t in row if t for k in folded[t]})) + " " for row in tokens
+    ]
+    return pd.DataFrame(
+        {"search_text": lowered, "search_keys": pd.Series(keys, index=events.index, dtype="string")}
+    )
 
 
 def _place_names(word: str) -> tuple[str, ...]:

@@ -65,8 +65,9 @@ def _numbers(s: pd.Series, pattern: str) -> pd.Series:
 
 
 def _dates_in_period(s: pd.Series) -> pd.Series:
-    days = pd.to_datetime(s.where(s.str.fullmatch(schema.ISO_DATE)), format="%Y-%m-%d",
-                          errors="coerce")
+    days = pd.to_datetime(
+        s.where(s.str.fullmatch(schema.ISO_DATE)), format="%Y-%m-%d", errors="coerce"
+    )
     return days.between(pd.Timestamp(schema.FIRST_DAY), pd.Timestamp(date.today()))
 
 
@@ -91,8 +92,9 @@ def oblast_boxes() -> dict[str, tuple[float, float, float, float]]:
     boxes = {}
     for feature in features:
         geometry = feature["geometry"]
-        polygons = ([geometry["coordinates"]] if geometry["type"] == "Polygon"
-                    else geometry["coordinates"])
+        polygons = (
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        )
         points = [point for polygon in polygons for ring in polygon for point in ring]
         lons, lats = [p[0] for p in points], [p[1] for p in points]
         boxes[feature["id"]] = (min(lons), min(lats), max(lons), max(lats))
@@ -106,33 +108,58 @@ def _cell_check(f: Field) -> list[pa.Check]:
         checks.append(pa.Check(lambda s: ~_is_empty(s), error="is required"))
     if f.allowed:
         allowed = set(f.allowed)
-        checks.append(pa.Check(lambda s: _is_empty(s) | s.isin(allowed),
-                               error=f"must be one of {', '.join(f.allowed)}"))
+        checks.append(
+            pa.Check(
+                lambda s: _is_empty(s) | s.isin(allowed),
+                error=f"must be one of {', '.join(f.allowed)}",
+            )
+        )
     if f.codes:
         codes = _code_list(f.codes)
         example = "UA-05 to UA-77" if f.codes == schema.OBLAST_CODES else "UA, RU, NL"
-        checks.append(pa.Check(lambda s: _is_empty(s) | s.isin(codes),
-                               error=f"must be an {f.codes} code ({example})"))
+        checks.append(
+            pa.Check(
+                lambda s: _is_empty(s) | s.isin(codes),
+                error=f"must be an {f.codes} code ({example})",
+            )
+        )
     if f.dtype == "date":
-        checks.append(pa.Check(
-            lambda s: _is_empty(s) | _dates_in_period(s),
-            error=f"must be an ISO date (YYYY-MM-DD) from {schema.FIRST_DAY} to today"))
+        checks.append(
+            pa.Check(
+                lambda s: _is_empty(s) | _dates_in_period(s),
+                error=f"must be an ISO date (YYYY-MM-DD) from {schema.FIRST_DAY} to today",
+            )
+        )
     elif f.dtype == "int":
-        checks.append(pa.Check(
-            lambda s: _is_empty(s) | _numbers(s, "[0-9]{1,9}").le(schema.MAX_COUNT),
-            error=f"must be a whole number from 0 to {schema.MAX_COUNT:,}, or empty"))
+        checks.append(
+            pa.Check(
+                lambda s: _is_empty(s) | _numbers(s, "[0-9]{1,9}").le(schema.MAX_COUNT),
+                error=f"must be a whole number from 0 to {schema.MAX_COUNT:,}, or empty",
+            )
+        )
     elif f.dtype == "float":
         low, high = f.bounds or (float("-inf"), float("inf"))
-        checks.append(pa.Check(
-            lambda s: _is_empty(s) | _numbers(s, _DECIMAL).between(low, high),
-            error=f"must be a decimal number between {low:g} and {high:g}"))
+        checks.append(
+            pa.Check(
+                lambda s: _is_empty(s) | _numbers(s, _DECIMAL).between(low, high),
+                error=f"must be a decimal number between {low:g} and {high:g}",
+            )
+        )
     elif f.dtype == "url":
-        checks.append(pa.Check(lambda s: _is_empty(s) | s.str.fullmatch(schema.HTTPS_URL),
-                               error="must be an https URL"))
+        checks.append(
+            pa.Check(
+                lambda s: _is_empty(s) | s.str.fullmatch(schema.HTTPS_URL),
+                error="must be an https URL",
+            )
+        )
     elif f.dtype == "urls":
         pattern = rf"{schema.HTTPS_URL}(\s*;\s*{schema.HTTPS_URL})*"
-        checks.append(pa.Check(lambda s: _is_empty(s) | s.str.fullmatch(pattern),
-                               error="must be https URLs separated by ';'"))
+        checks.append(
+            pa.Check(
+                lambda s: _is_empty(s) | s.str.fullmatch(pattern),
+                error="must be https URLs separated by ';'",
+            )
+        )
     return checks
 
 
@@ -146,6 +173,7 @@ RowRule = tuple[str, str, Callable[[pd.DataFrame], pd.Series]]
 def _not_null_island(lat: str, lon: str) -> Callable[[pd.DataFrame], pd.Series]:
     def check(df: pd.DataFrame) -> pd.Series:
         return ~(_numbers(df[lat], _DECIMAL).eq(0) & _numbers(df[lon], _DECIMAL).eq(0))
+
     return check
 
 
@@ -156,44 +184,87 @@ def _in_own_oblast(df: pd.DataFrame) -> pd.Series:
     # Cells that fail their own check (e.g. a latitude of 91) are reported there, not here.
     lat = _numbers(df["lat"], _DECIMAL).where(lambda x: x.between(-90, 90))
     lon = _numbers(df["lon"], _DECIMAL).where(lambda x: x.between(-180, 180))
-    west, south, east, north = (code.map({c: box[i] for c, box in boxes.items()})
-                                for i in range(4))
-    outside = (lon.lt(west - margin) | lon.gt(east + margin)
-               | lat.lt(south - margin) | lat.gt(north + margin))
+    west, south, east, north = (code.map({c: box[i] for c, box in boxes.items()}) for i in range(4))
+    outside = (
+        lon.lt(west - margin)
+        | lon.gt(east + margin)
+        | lat.lt(south - margin)
+        | lat.gt(north + margin)
+    )
     return ~outside.fillna(False).astype(bool)
 
 
 def _row_rules(kind: str) -> list[RowRule]:
     prefix = schema.KINDS[kind].prefix
     rules: list[RowRule] = [
-        ("event_id", f"must look like {prefix}-0001 (ASCII digits, at least four)",
-         lambda df: df["event_id"].str.fullmatch(rf"{prefix}-[0-9]{{4,}}")),
-        ("event_id", "repeats an earlier row's id",
-         lambda df: ~df["event_id"].duplicated(keep="first")),
-        ("end_date", "is before date",
-         lambda df: _is_empty(df["end_date"]) | (df["end_date"] >= df["date"])),
-        ("admin1_code", "is required for a place in Ukraine (ISO 3166-2, e.g. UA-12)",
-         lambda df: (df["country"] != "UA") | df["geo_precision"].eq("country")
-         | ~_is_empty(df["admin1_code"])),
-        ("lat", "must be empty for a row placed only to a country, and given otherwise",
-         lambda df: _is_empty(df["lat"]).eq(df["geo_precision"].eq("country"))
-         & _is_empty(df["lon"]).eq(df["geo_precision"].eq("country"))),
+        (
+            "event_id",
+            f"must look like {prefix}-0001 (ASCII digits, at least four)",
+            lambda df: df["event_id"].str.fullmatch(rf"{prefix}-[0-9]{{4,}}"),
+        ),
+        (
+            "event_id",
+            "repeats an earlier row's id",
+            lambda df: ~df["event_id"].duplicated(keep="first"),
+        ),
+        (
+            "end_date",
+            "is before date",
+            lambda df: _is_empty(df["end_date"]) | (df["end_date"] >= df["date"]),
+        ),
+        (
+            "admin1_code",
+            "is required for a place in Ukraine (ISO 3166-2, e.g. UA-12)",
+            lambda df: (
+                (df["country"] != "UA")
+                | df["geo_precision"].eq("country")
+                | ~_is_empty(df["admin1_code"])
+            ),
+        ),
+        (
+            "lat",
+            "must be empty for a row placed only to a country, and given otherwise",
+            lambda df: (
+                _is_empty(df["lat"]).eq(df["geo_precision"].eq("country"))
+                & _is_empty(df["lon"]).eq(df["geo_precision"].eq("country"))
+            ),
+        ),
         ("lat", "and lon are 0,0: a placeholder, not a place", _not_null_island("lat", "lon")),
-        ("lat", f"and lon lie more than {schema.OBLAST_MARGIN_DEGREES:g} degrees outside the "
-         "oblast that admin1_code names", _in_own_oblast),
-        ("admin1_code", "must be empty outside Ukraine",
-         lambda df: df["country"].eq("UA") | _is_empty(df["admin1_code"])),
+        (
+            "lat",
+            f"and lon lie more than {schema.OBLAST_MARGIN_DEGREES:g} degrees outside the "
+            "oblast that admin1_code names",
+            _in_own_oblast,
+        ),
+        (
+            "admin1_code",
+            "must be empty outside Ukraine",
+            lambda df: df["country"].eq("UA") | _is_empty(df["admin1_code"]),
+        ),
     ]
     if kind == "statement":
-        rules.append(("quote", f"is longer than {schema.QUOTE_MAX_WORDS} words",
-                      lambda df: df["quote"].str.split().str.len().fillna(0)
-                      <= schema.QUOTE_MAX_WORDS))
+        rules.append(
+            (
+                "quote",
+                f"is longer than {schema.QUOTE_MAX_WORDS} words",
+                lambda df: df["quote"].str.split().str.len().fillna(0) <= schema.QUOTE_MAX_WORDS,
+            )
+        )
     if kind == "deportation":
-        rules.append(("destination_lat", "needs destination_lon too (and the reverse)",
-                      lambda df: _is_empty(df["destination_lat"])
-                      == _is_empty(df["destination_lon"])))
-        rules.append(("destination_lat", "and destination_lon are 0,0: a placeholder, not a "
-                      "place", _not_null_island("destination_lat", "destination_lon")))
+        rules.append(
+            (
+                "destination_lat",
+                "needs destination_lon too (and the reverse)",
+                lambda df: _is_empty(df["destination_lat"]) == _is_empty(df["destination_lon"]),
+            )
+        )
+        rules.append(
+            (
+                "destination_lat",
+                "and destination_lon are 0,0: a placeholder, not a place",
+                _not_null_island("destination_lat", "destination_lon"),
+            )
+        )
     return rules
 
 
@@ -205,8 +276,9 @@ def table_schema(kind: str) -> pa.DataFrameSchema:
     check halves the validation time.
     """
     columns = {f.name: pa.Column(None, checks=_cell_check(f)) for f in schema.table_fields(kind)}
-    checks = [pa.Check(rule, error=f"{column}|{message}")
-              for column, message, rule in _row_rules(kind)]
+    checks = [
+        pa.Check(rule, error=f"{column}|{message}") for column, message, rule in _row_rules(kind)
+    ]
     return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
 
 
@@ -250,8 +322,9 @@ def _parse(chunk: str) -> tuple[list[str] | None, str]:
     return (rows[0] if rows else []), ""
 
 
-def _records(text: str, width: int | None, pos: int = 0,
-             line: int = 1) -> Iterator[tuple[_Record, int, int]]:
+def _records(
+    text: str, width: int | None, pos: int = 0, line: int = 1
+) -> Iterator[tuple[_Record, int, int]]:
     """Yield each non-blank record of ``text`` from offset ``pos`` (on line ``line``), with the
     offset and line number after it.
 
@@ -267,8 +340,10 @@ def _records(text: str, width: int | None, pos: int = 0,
         breaks = _line_breaks(chunk)
         inner = breaks - chunk.endswith(("\n", "\r"))
         if reason and inner:
-            reason += (f" (it runs on to line {line + inner}: is a quote left open? The lines "
-                       "after it are read again on their own)")
+            reason += (
+                f" (it runs on to line {line + inner}: is a quote left open? The lines "
+                "after it are read again on their own)"
+            )
             yield _Record(line, None, reason), pos, line
             pos, line = pos + _LINE_BREAK.search(chunk).end(), line + 1
             continue
@@ -304,13 +379,16 @@ def _header_problem(header: list[str], expected: tuple[str, ...]) -> str:
     for column in expected:
         places = [str(i + 1) for i, cell in enumerate(header) if cell == column]
         if len(places) > 1:
-            return (f"has column {column!r} more than once in its header (columns "
-                    f"{' and '.join(places)}), so no row was read")
+            return (
+                f"has column {column!r} more than once in its header (columns "
+                f"{' and '.join(places)}), so no row was read"
+            )
     return ""
 
 
-def _cell_problems(file: str, record: _Record, fields: list[tuple[int, Field]],
-                   clean: bool) -> list[Problem]:
+def _cell_problems(
+    file: str, record: _Record, fields: list[tuple[int, Field]], clean: bool
+) -> list[Problem]:
     """Check that each cell is valid UTF-8, at most 128 KB, and free of control characters
     (line breaks are allowed in multi-line fields)."""
     text = "".join(record.cells)
@@ -326,15 +404,35 @@ def _cell_problems(file: str, record: _Record, fields: list[tuple[int, Field]],
             shown = cell.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
             problems.append(Problem(file, record.line, f.name, "is not valid UTF-8", shown[:80]))
         elif big and len(cell.encode("utf-8")) > schema.MAX_CELL_BYTES:
-            problems.append(Problem(file, record.line, f.name,
-                                    f"is over {schema.MAX_CELL_BYTES // 1024} KB", cell[:80]))
+            problems.append(
+                Problem(
+                    file,
+                    record.line,
+                    f.name,
+                    f"is over {schema.MAX_CELL_BYTES // 1024} KB",
+                    cell[:80],
+                )
+            )
         elif control:
-            problems.append(Problem(file, record.line, f.name,
-                                    f"holds a control character (U+{ord(control[0]):04X})",
-                                    inside[:80]))
+            problems.append(
+                Problem(
+                    file,
+                    record.line,
+                    f.name,
+                    f"holds a control character (U+{ord(control[0]):04X})",
+                    inside[:80],
+                )
+            )
         elif not f.multiline and ("\n" in inside or "\r" in inside):
-            problems.append(Problem(file, record.line, f.name,
-                                    "holds a line break (only descriptions may)", inside[:80]))
+            problems.append(
+                Problem(
+                    file,
+                    record.line,
+                    f.name,
+                    "holds a line break (only descriptions may)",
+                    inside[:80],
+                )
+            )
     return problems
 
 
@@ -362,29 +460,42 @@ def read_rows(path: Path, kind: str) -> tuple[pd.DataFrame, list[Problem], int]:
         return _empty(kind), [Problem(name, None, None, "is empty")], 0
     head, pos, line = first
     header = [cell.strip() for cell in head.cells or []]
-    wrong = (f"has a header that {head.reason}" if head.reason
-             else _header_problem(header, tuple(f.name for f in fields)))
+    wrong = (
+        f"has a header that {head.reason}"
+        if head.reason
+        else _header_problem(header, tuple(f.name for f in fields))
+    )
     if wrong:
         return _empty(kind), [Problem(name, head.line, None, wrong)], 0
     positions = [(header.index(f.name), f) for f in fields]
     rows, lines, problems, count = [], [], [], 0
     for record, _, _ in _records(text, len(header), pos, line):
         count += 1
-        bad = ([Problem(name, record.line, None, record.reason)] if record.reason
-               else _cell_problems(name, record, positions, clean))
+        bad = (
+            [Problem(name, record.line, None, record.reason)]
+            if record.reason
+            else _cell_problems(name, record, positions, clean)
+        )
         if bad:
             problems.extend(bad)
             continue
         rows.append([record.cells[i].strip() for i, _ in positions])
         lines.append(record.line)
-    frame = pd.DataFrame(rows, columns=[f.name for f in fields], dtype=str,
-                         index=pd.Index(lines, name=LINE, dtype=int))
+    frame = pd.DataFrame(
+        rows,
+        columns=[f.name for f in fields],
+        dtype=str,
+        index=pd.Index(lines, name=LINE, dtype=int),
+    )
     return frame, problems, count
 
 
 def _empty(kind: str) -> pd.DataFrame:
-    return pd.DataFrame(columns=list(schema.table_columns(kind)), dtype=str,
-                        index=pd.Index([], name=LINE, dtype=int))
+    return pd.DataFrame(
+        columns=list(schema.table_columns(kind)),
+        dtype=str,
+        index=pd.Index([], name=LINE, dtype=int),
+    )
 
 
 def validate_rows(frame: pd.DataFrame, kind: str, file: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -405,8 +516,9 @@ def validate_rows(frame: pd.DataFrame, kind: str, file: str) -> tuple[pd.DataFra
         else:
             column, message, value = str(case.column), str(case.check), case.failure_case
         value = "" if pd.isna(value) else str(value)
-        problems.setdefault((line, f"{column}|{message}"),
-                            Problem(file, line, column, message, value[:80]))
+        problems.setdefault(
+            (line, f"{column}|{message}"), Problem(file, line, column, message, value[:80])
+        )
     bad = {line for line, _ in problems}
     ordered = sorted(problems.values(), key=lambda p: (p.line or 0, p.column or ""))
     return frame.loc[~frame.index.isin(bad)], ordered
@@ -454,12 +566,12 @@ class Dataset:
 
 def stack(tables: list[Table]) -> pd.DataFrame:
     """Stack typed tables into the unified frame with ``kind`` and the search columns."""
-    frames = [t.frame.assign(kind=t.kind).reset_index(drop=True) for t in tables
-              if not t.frame.empty]
+    frames = [
+        t.frame.assign(kind=t.kind).reset_index(drop=True) for t in tables if not t.frame.empty
+    ]
     columns = list(schema.unified_columns())
     if not frames:
-        events = typed(pd.DataFrame(columns=columns, dtype=str), "strike").reindex(
-            columns=columns)
+        events = typed(pd.DataFrame(columns=columns, dtype=str), "strike").reindex(columns=columns)
     else:
         events = pd.concat(frames, ignore_index=True).reindex(columns=columns)
     events["kind"] = pd.Categorical(events["kind"], categories=list(schema.KINDS))
@@ -469,8 +581,7 @@ def stack(tables: list[Table]) -> pd.DataFrame:
 
 def load_dataset(data_dir: Path) -> Dataset:
     """Load every table under ``data_dir``; id prefixes keep ids unique across tables."""
-    tables = [load_table(Path(data_dir) / kind.file, kind.name) for kind in
-              schema.KINDS.values()]
+    tables = [load_table(Path(data_dir) / kind.file, kind.name) for kind in schema.KINDS.values()]
     return Dataset(stack(tables), tuple(tables))
 
 

@@ -104,24 +104,62 @@ def _draw(spec: FilterSpec, disabled: bool) -> None:
     """Draw one filter's widget as its spec declares."""
     key, common = widget_key(spec), {"on_change": _clear_notices, "help": spec.help or None}
     if spec.widget == "date":
-        st.date_input(spec.label, key=key, min_value=FIRST_DAY, max_value=date.today(),
-                      format="YYYY-MM-DD", **common)
+        st.date_input(
+            spec.label,
+            key=key,
+            min_value=FIRST_DAY,
+            max_value=date.today(),
+            format="YYYY-MM-DD",
+            **common,
+        )
     elif spec.widget == "multiselect":
-        st.multiselect(spec.label, spec.options(), key=key, format_func=spec.option_label,
-                       placeholder="All", **common)
+        st.multiselect(
+            spec.label,
+            spec.options(),
+            key=key,
+            format_func=spec.option_label,
+            placeholder="All",
+            **common,
+        )
     elif spec.widget == "select":
-        st.selectbox(spec.label, spec.options(), key=key, index=None,
-                     format_func=spec.option_label, placeholder="Any", **common)
+        st.selectbox(
+            spec.label,
+            spec.options(),
+            key=key,
+            index=None,
+            format_func=spec.option_label,
+            placeholder="Any",
+            **common,
+        )
     elif spec.widget == "text":
-        st.text_input(spec.label, key=key, max_chars=MAX_QUERY_LENGTH,
-                      placeholder="e.g. Kh-22, hospital, Khan", **common)
+        st.text_input(
+            spec.label,
+            key=key,
+            max_chars=MAX_QUERY_LENGTH,
+            placeholder="e.g. Kh-22, hospital, Khan",
+            **common,
+        )
     elif spec.widget == "place":
-        st.selectbox(spec.label, place_options(), key=key, index=None, accept_new_options=True,
-                     placeholder="Type a place: Bucha, Kharkov…", **common)
+        st.selectbox(
+            spec.label,
+            place_options(),
+            key=key,
+            index=None,
+            accept_new_options=True,
+            placeholder="Type a place: Bucha, Kharkov…",
+            **common,
+        )
     elif spec.widget == "number":
-        st.number_input(spec.label, key=key, min_value=RADIUS_RANGE_KM[0],
-                        max_value=RADIUS_RANGE_KM[1], step=5.0, format="%.0f",
-                        disabled=disabled, **common)
+        st.number_input(
+            spec.label,
+            key=key,
+            min_value=RADIUS_RANGE_KM[0],
+            max_value=RADIUS_RANGE_KM[1],
+            step=5.0,
+            format="%.0f",
+            disabled=disabled,
+            **common,
+        )
     elif spec.widget == "checkbox":
         st.checkbox(spec.label, key=key, disabled=disabled, **common)
 
@@ -157,16 +195,19 @@ def sidebar_filters() -> Filters:
         for spec in FILTERS:
             needs = state.get(f"f_{spec.needs}") if spec.needs else True
             _draw(spec, disabled=not needs)
-        st.toggle("Look up unknown places online", key=ONLINE_KEY, on_change=_clear_notices,
-                  help="Ask OpenStreetMap's Nominatim (one request a second, answers cached) "
-                       "for a place the offline gazetteer does not know.")
+        st.toggle(
+            "Look up unknown places online",
+            key=ONLINE_KEY,
+            on_change=_clear_notices,
+            help="Ask OpenStreetMap's Nominatim (one request a second, answers cached) "
+            "for a place the offline gazetteer does not know.",
+        )
     filters, notices = _from_widgets()
     if notices:
         state[NOTICES_KEY] = notices
     if filters.near is not None:
         st.sidebar.caption(display.place_caption(filters.near))
-    kept = {name: st.query_params.get_all(name) for name in VIEW_PARAMS
-            if name in st.query_params}
+    kept = {name: st.query_params.get_all(name) for name in VIEW_PARAMS if name in st.query_params}
     st.query_params.from_dict({**filters.to_query_params(), **kept})
     return filters
 
@@ -213,8 +254,9 @@ def event_table_config() -> dict:
         "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
         "end_date": st.column_config.DateColumn("Until", format="YYYY-MM-DD"),
         "source_date": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
-        "source_url": st.column_config.LinkColumn("Source", validate=r"^https?://",
-                                                  display_text=r"https?://(?:www\.)?([^/]+)"),
+        "source_url": st.column_config.LinkColumn(
+            "Source", validate=r"^https?://", display_text=r"https?://(?:www\.)?([^/]+)"
+        ),
         "kind": st.column_config.TextColumn("Kind"),
         "place": st.column_config.TextColumn("Place"),
         "admin1": st.column_config.TextColumn("Oblast"),
@@ -239,8 +281,10 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
     when = row["date"].date().isoformat()
     if pd.notna(row["end_date"]):
         when += f" to {row['end_date'].date().isoformat()}"
-    st.caption(f"{plain(row['event_id'])} · {kind.label[:-1]} · {when} · "
-               f"{plain(row['place'])} ({plain(row['place_uk'])}) · {plain(row['verification'])}")
+    st.caption(
+        f"{plain(row['event_id'])} · {kind.label[:-1]} · {when} · "
+        f"{plain(row['place'])} ({plain(row['place_uk'])}) · {plain(row['verification'])}"
+    )
     st.markdown(plain(row["description"]))
     if kind.name == "statement" and pd.notna(row["quote"]) and str(row["quote"]):
         st.markdown(f"> “{plain(row['quote'])}” — {plain(row['speaker'])}")
@@ -251,18 +295,29 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
     related = [r for r in display.cell(row["related"]).split(";") if r.strip()]
     if related:
         titles = events.set_index("event_id")["title"]
-        st.markdown("**Related events**\n\n" + "\n".join(
-            f"- [{plain(r.strip())}](/explore?event={r.strip()}) {plain(titles.get(r.strip(), ''))}"
-            for r in related if filters_event_id(r.strip())))
+        st.markdown(
+            "**Related events**\n\n"
+            + "\n".join(
+                f"- [{r}](/explore?event={r}) {plain(titles.get(r, ''))}"
+                for r in (link.strip() for link in related)
+                if filters_event_id(r)
+            )
+        )
     within = cases.cases_of(events, str(row["event_id"]))
     if within:
-        st.markdown("**Within the scope of**\n\n" + "\n".join(
-            f"- [{plain(c.title)}](/cases?case={c.case_id})" for c in within))
+        st.markdown(
+            "**Within the scope of**\n\n"
+            + "\n".join(f"- [{plain(c.title)}](/cases?case={c.case_id})" for c in within)
+        )
         st.caption(plain(cases.SCOPE_NOTE))
-    fields = [f for f in schema.table_fields(kind.name)
-              if f.name not in {"title", "description", "source_url", "other_sources"}]
-    shown = pd.DataFrame({"field": [f.name for f in fields],
-                          "value": [display.cell(row[f.name]) for f in fields]})
+    fields = [
+        f
+        for f in schema.table_fields(kind.name)
+        if f.name not in {"title", "description", "source_url", "other_sources"}
+    ]
+    shown = pd.DataFrame(
+        {"field": [f.name for f in fields], "value": [display.cell(row[f.name]) for f in fields]}
+    )
     st.dataframe(shown, hide_index=True, width="stretch")
 
 
@@ -274,8 +329,9 @@ def filters_event_id(text: str) -> bool:
 def view_label(name: str, filters: Filters) -> str:
     """A short label of a view for file names: 'strikes kind strike start 2023-01-10'."""
     params = filters.without_event().to_query_params()
-    return " ".join([name] + [f"{k} {' '.join(v) if isinstance(v, list) else v}"
-                              for k, v in params.items()])
+    return " ".join(
+        [name] + [f"{k} {' '.join(v) if isinstance(v, list) else v}" for k, v in params.items()]
+    )
 
 
 def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> None:
@@ -285,14 +341,24 @@ def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> N
     stem = export.file_stem(label, version)
     cite = export.citation(view, version, date.today(), len(events))
     left, right = st.columns(2)
-    left.download_button("Download CSV", lambda: export.to_csv_bytes(events),
-                         file_name=f"{stem}.csv", mime="text/csv", key=key,
-                         icon=":material/download:", on_click="ignore")
-    right.download_button("Download ZIP (CSV, dictionary, citation)",
-                          lambda: export.to_zip_bytes(events, stem, cite,
-                                                      about.dictionary_frame()),
-                          file_name=f"{stem}.zip", mime="application/zip", key=f"{key}_zip",
-                          icon=":material/folder_zip:", on_click="ignore")
+    left.download_button(
+        "Download CSV",
+        lambda: export.to_csv_bytes(events),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Download ZIP (CSV, dictionary, citation)",
+        lambda: export.to_zip_bytes(events, stem, cite, about.dictionary_frame()),
+        file_name=f"{stem}.zip",
+        mime="application/zip",
+        key=f"{key}_zip",
+        icon=":material/folder_zip:",
+        on_click="ignore",
+    )
 
 
 def _leave_legacy_multipage_mode() -> None:
@@ -334,8 +400,12 @@ def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd
     return data, filters, events
 
 
-FIGURE_LABELS = {"killed": "Killed in strikes", "injured": "Injured in strikes",
-                 "children_removed": "Children removed", "children_returned": "Children returned"}
+FIGURE_LABELS = {
+    "killed": "Killed in strikes",
+    "injured": "Injured in strikes",
+    "children_removed": "Children removed",
+    "children_returned": "Children returned",
+}
 
 
 def headline_figures(events: pd.DataFrame, names: tuple[str, ...] = ()) -> None:
@@ -347,20 +417,27 @@ def headline_figures(events: pd.DataFrame, names: tuple[str, ...] = ()) -> None:
         column.caption(plain(figures.counted_text(figure)))
     for name, report in figures.largest_reports(events).items():
         what = "children" if name == "children" else "people killed"
-        st.caption(f"Not added above: the largest figure a report or campaign summary in view "
-                   f"states is {report.value:,} {what} "
-                   f"([{plain(report.event_id)}](/explore?event={report.event_id}), "
-                   f"{plain(report.source_name)}, {report.date}).")
+        st.caption(
+            f"Not added above: the largest figure a report or campaign summary in view "
+            f"states is {report.value:,} {what} "
+            f"([{plain(report.event_id)}](/explore?event={report.event_id}), "
+            f"{plain(report.source_name)}, {report.date})."
+        )
 
 
 FOUNDING_STORY = (
-    ("STA-0013", "7 March 2023: the prosecutor, back from the south, says child deportations "
-                 "are investigated as a priority"),
-    ("VIS-0035", "28 February 2023: his visit to an emptied children's home and to strike "
-                 "sites"),
-    ("STA-0014", "13 March 2023: the report that the court would open two cases, over the "
-                 "abduction of children and over strikes on power plants; the court declines "
-                 "to comment"),
+    (
+        "STA-0013",
+        "7 March 2023: the prosecutor, back from the south, says child deportations "
+        "are investigated as a priority",
+    ),
+    ("VIS-0035", "28 February 2023: his visit to an emptied children's home and to strike sites"),
+    (
+        "STA-0014",
+        "13 March 2023: the report that the court would open two cases, over the "
+        "abduction of children and over strikes on power plants; the court declines "
+        "to comment",
+    ),
     ("STA-0015", "14 March 2023: the Kremlin says it does not recognise the court"),
     ("STA-0017", "17 March 2023: the first warrants, for Putin and Lvova-Belova"),
 )
@@ -369,8 +446,11 @@ FOUNDING_STORY = (
 def founding_story(events: pd.DataFrame) -> None:
     """Tell how the cases came to be, each step a link to its event (only those present)."""
     present = set(events["event_id"])
-    steps = [f"- [{event_id}](/explore?event={event_id}) {plain(text)}"
-             for event_id, text in FOUNDING_STORY if event_id in present]
+    steps = [
+        f"- [{event_id}](/explore?event={event_id}) {plain(text)}"
+        for event_id, text in FOUNDING_STORY
+        if event_id in present
+    ]
     if steps:
         with st.expander("How the cases began", icon=":material/history_edu:"):
             st.markdown("\n".join(steps))
@@ -378,10 +458,14 @@ def founding_story(events: pd.DataFrame) -> None:
 
 def case_card(case: cases.Case) -> None:
     """Suspects, charges, period, status and source of one case."""
-    people = "\n".join(f"- **{plain(name)}**, {plain(position)}"
-                       for name, position in zip(case.suspects, case.positions, strict=True))
-    period = (f"{case.period_start.isoformat()} to "
-              f"{case.period_end.isoformat() if case.period_end else 'an open end'}")
+    people = "\n".join(
+        f"- **{plain(name)}**, {plain(position)}"
+        for name, position in zip(case.suspects, case.positions, strict=True)
+    )
+    period = (
+        f"{case.period_start.isoformat()} to "
+        f"{case.period_end.isoformat() if case.period_end else 'an open end'}"
+    )
     left, right = st.columns(2)
     left.markdown(f"**Suspects**\n\n{people}")
     right.markdown(
@@ -390,7 +474,8 @@ def case_card(case: cases.Case) -> None:
         f"**Period named**: {period}\n\n"
         f"**Warrants issued** {case.issued.isoformat()}, made public "
         f"{case.made_public.isoformat()} · **Status**: {plain(case.status)}\n\n"
-        f"**Source**: {display.safe_link(case.source_url, case.source_name)}")
+        f"**Source**: {display.safe_link(case.source_url, case.source_name)}"
+    )
     st.markdown(plain(case.conduct))
 
 
@@ -400,10 +485,13 @@ def case_statements(case: cases.Case, events: pd.DataFrame) -> None:
     if about_case.empty:
         return
     st.subheader("Statements about the case")
-    st.markdown("\n".join(
-        f"- {row.date.date().isoformat()} [{row.event_id}](/explore?event={row.event_id}) "
-        f"{plain(row.title)} ({plain(display.cell(row.speaker))})"
-        for row in about_case.itertuples()))
+    st.markdown(
+        "\n".join(
+            f"- {row.date.date().isoformat()} [{row.event_id}](/explore?event={row.event_id}) "
+            f"{plain(row.title)} ({plain(display.cell(row.speaker))})"
+            for row in about_case.itertuples()
+        )
+    )
 
 
 def guarded(step):
@@ -413,13 +501,22 @@ def guarded(step):
         return step()
     except Exception:
         logger.exception("page %s failed", st.session_state.get("page_path", "?"))
-        st.error("Something went wrong while drawing this view. The error was logged. Try "
-                 "clearing the filters in the sidebar, or open the Overview.", icon="⚠️")
+        st.error(
+            "Something went wrong while drawing this view. The error was logged. Try "
+            "clearing the filters in the sidebar, or open the Overview.",
+            icon="⚠️",
+        )
         return None
 
 
-def view_choice(param: str, options: list[str], default: str, widget=st.segmented_control,
-                label: str = "", **kwargs) -> str:
+def view_choice(
+    param: str,
+    options: list[str],
+    default: str,
+    widget=st.segmented_control,
+    label: str = "",
+    **kwargs,
+) -> str:
     """Draw a widget choosing one of ``options``, restored from and mirrored to ``?param=``.
 
     On the session's first use the URL value is read (a bad one falls back to ``default`` with
@@ -442,14 +539,21 @@ def view_choice(param: str, options: list[str], default: str, widget=st.segmente
         if raw is not None and raw in options:
             state[kept] = raw
         elif raw is not None:
-            notice = (f"Ignored {param}={raw[:60]!r}: not one of {', '.join(options)}; "
-                      f"showing {default}.")
+            notice = (
+                f"Ignored {param}={raw[:60]!r}: not one of {', '.join(options)}; showing {default}."
+            )
             state[NOTICES_KEY] = [*state.get(NOTICES_KEY, []), notice]
             st.warning(plain(notice), icon="⚠️")
     if shown not in state:
         state[shown] = state[kept]
-    value = widget(label, options, key=shown, on_change=_keep_view_choice,
-                   args=(kept, shown, options), **kwargs)
+    value = widget(
+        label,
+        options,
+        key=shown,
+        on_change=_keep_view_choice,
+        args=(kept, shown, options),
+        **kwargs,
+    )
     value = value if value in options else state[kept]
     state[kept] = value
     if value == default:

@@ -22,9 +22,18 @@ logger = logging.getLogger(__name__)
 
 # Columns of data/geo/gazetteer.csv, written by scripts/build_geo.py.
 GAZETTEER_COLUMNS = (
-    "geonameid", "name", "name_uk", "name_ru", "alternate_names", "lat", "lon", "country",
-    "admin1_code", "population",
+    "geonameid",
+    "name",
+    "name_uk",
+    "name_ru",
+    "alternate_names",
+    "lat",
+    "lon",
+    "country",
+    "admin1_code",
+    "population",
 )
+
 
 class Alternative(NamedTuple):
     """Another place the same name could mean."""
@@ -407,4 +416,3 @@ def place_names(country: str = "UA", limit: int | None = None) -> list[str]:
     rows = [row for row in load_gazetteer().rows if row.country == country.upper()]
     rows.sort(key=lambda row: (-row.population, row.name))
     return list(dict.fromkeys(row.name for row in rows))[:limit]
-

@@ -236,4 +236,3 @@ class OfflineGazetteer(Geocoder):
             for place in places
         ]
         return locations[0] if exactly_one else locations
-

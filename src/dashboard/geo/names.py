@@ -132,4 +132,3 @@ def normalize(name: str) -> str:
     True
     """
     return _fold(_base_key(name))
-

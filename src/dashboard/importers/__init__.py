@@ -55,8 +55,15 @@ VERIFICATION_NOTE = (
     "verification they declare)."
 )
 
-__all__ = ["FORMATS", "ImportFailure", "ImportResult", "add_import_parser", "detect_format",
-           "import_file", "run_import"]
+__all__ = [
+    "FORMATS",
+    "ImportFailure",
+    "ImportResult",
+    "add_import_parser",
+    "detect_format",
+    "import_file",
+    "run_import",
+]
 
 
 class ImportFailure(ValueError):
@@ -92,8 +99,10 @@ def detect_format(path: Path) -> str:
     for module in (acled, ucdp, native):
         if module.matches(header):
             return module.NAME
-    raise ImportFailure(f"cannot tell the format of {path.name} from its header "
-                        f"({', '.join(header[:6])}, ...); pass --format")
+    raise ImportFailure(
+        f"cannot tell the format of {path.name} from its header "
+        f"({', '.join(header[:6])}, ...); pass --format"
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -104,8 +113,9 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _chunks(path: Path, module, chunk_rows: int,
-            facts: dict[str, Any]) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+def _chunks(
+    path: Path, module, chunk_rows: int, facts: dict[str, Any]
+) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
     """Yield source rows as text frames with their locations, recording file facts."""
     if module is bellingcat:
         try:
@@ -113,8 +123,10 @@ def _chunks(path: Path, module, chunk_rows: int,
         except (ValueError, UnicodeDecodeError) as exc:
             raise ImportFailure(f"{path.name} is not readable JSON: {exc}") from exc
         if not bellingcat.matches(records):
-            raise ImportFailure(f"{path.name} is not a Bellingcat TimeMap export (a JSON list "
-                                f"of incidents with {', '.join(bellingcat.KEYS)})")
+            raise ImportFailure(
+                f"{path.name} is not a Bellingcat TimeMap export (a JSON list "
+                f"of incidents with {', '.join(bellingcat.KEYS)})"
+            )
         facts.update(encoding="utf-8", separator=None, sha256=_sha256(path))
         frame = bellingcat.flatten(records)
         yield frame, np.arange(1, len(frame) + 1)
@@ -165,8 +177,10 @@ def import_file(
     module = FORMATS[fmt]
     name = set_name(name or path.stem)
     if parquet_path(name, folder).exists() and not replace:
-        raise ImportFailure(f"a set called {name!r} exists in {folder}; pass --replace "
-                            "to overwrite it or --name to choose another name")
+        raise ImportFailure(
+            f"a set called {name!r} exists in {folder}; pass --replace "
+            "to overwrite it or --name to choose another name"
+        )
     wanted = tuple(c.strip().upper() for c in countries if c.strip())
     required = tuple(dict.fromkeys(IMPORT_REQUIRED))
     report = ImportReport(path.name, records=module is bellingcat, limit=first_lines)
@@ -181,8 +195,11 @@ def import_file(
             frame, reasons = module.map_chunk(chunk, name)
             check_rows(frame, reasons, required)
             if wanted:
-                set_aside(reasons, ~frame["country"].isin(wanted).fillna(False),
-                          "country is outside the --country selection")
+                set_aside(
+                    reasons,
+                    ~frame["country"].isin(wanted).fillna(False),
+                    "country is outside the --country selection",
+                )
             ids = frame["event_id"]
             kept = reasons.to_numpy() == ""
             repeated = kept & (ids.duplicated().to_numpy() | ids.isin(seen).to_numpy())
@@ -231,26 +248,47 @@ def import_file(
     return ImportResult(name, fmt, parquet, manifest, report)
 
 
-def add_import_parser(subparsers: argparse._SubParsersAction,
-                      **options: object) -> argparse.ArgumentParser:
+def add_import_parser(
+    subparsers: argparse._SubParsersAction, **options: object
+) -> argparse.ArgumentParser:
     """Add the ``import`` command to the CLI's subcommands and return its parser."""
     parser = subparsers.add_parser(
-        "import", help="read an ACLED, UCDP GED, Bellingcat or native file into an imported set",
-        description=__doc__.split("\n\n")[0], **options)
-    parser.add_argument("file", type=Path, help="CSV (ACLED, UCDP GED, native) or JSON "
-                        "(Bellingcat)")
-    parser.add_argument("--format", choices=tuple(FORMATS), default=None,
-                        help="the file's format (default: detected from its header or JSON)")
+        "import",
+        help="read an ACLED, UCDP GED, Bellingcat or native file into an imported set",
+        description=__doc__.split("\n\n")[0],
+        **options,
+    )
+    parser.add_argument(
+        "file", type=Path, help="CSV (ACLED, UCDP GED, native) or JSON (Bellingcat)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        default=None,
+        help="the file's format (default: detected from its header or JSON)",
+    )
     parser.add_argument("--name", default=None, help="name of the set (default: the file name)")
-    parser.add_argument("--country", action="append", default=[],
-                        help="keep only rows in this ISO 3166-1 alpha-2 country (repeatable)")
-    parser.add_argument("--replace", action="store_true",
-                        help="overwrite an existing set of the same name")
-    parser.add_argument("--into", type=Path, default=None,
-                        help="folder of imported sets (default: DASHBOARD_IMPORT_DIR, "
-                        "else data/imported)")
-    parser.add_argument("--show", type=int, default=FIRST_LINES,
-                        help="set-aside rows to list line by line (default: %(default)s)")
+    parser.add_argument(
+        "--country",
+        action="append",
+        default=[],
+        help="keep only rows in this ISO 3166-1 alpha-2 country (repeatable)",
+    )
+    parser.add_argument(
+        "--replace", action="store_true", help="overwrite an existing set of the same name"
+    )
+    parser.add_argument(
+        "--into",
+        type=Path,
+        default=None,
+        help="folder of imported sets (default: DASHBOARD_IMPORT_DIR, else data/imported)",
+    )
+    parser.add_argument(
+        "--show",
+        type=int,
+        default=FIRST_LINES,
+        help="set-aside rows to list line by line (default: %(default)s)",
+    )
     return parser
 
 
@@ -265,15 +303,24 @@ def run_import(args: argparse.Namespace) -> int:
     not be imported at all.
     """
     try:
-        result = import_file(args.file, fmt=args.format, name=args.name, folder=args.into,
-                             countries=tuple(args.country), replace=args.replace,
-                             progress=_print_progress, first_lines=max(args.show, 0))
+        result = import_file(
+            args.file,
+            fmt=args.format,
+            name=args.name,
+            folder=args.into,
+            countries=tuple(args.country),
+            replace=args.replace,
+            progress=_print_progress,
+            first_lines=max(args.show, 0),
+        )
     except ImportFailure as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for line in result.report.lines():
         print(line)
     folder = result.parquet.parent
-    print(f"Set {result.name!r} ({result.format}): {result.parquet} and "
-          f"{manifest_path(result.name, folder).name}")
+    print(
+        f"Set {result.name!r} ({result.format}): {result.parquet} and "
+        f"{manifest_path(result.name, folder).name}"
+    )
     return 0 if result.report.rows_kept else 1

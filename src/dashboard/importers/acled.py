@@ -26,18 +26,64 @@ from dashboard.importers.common import (
 NAME = "acled"
 PREFIX = "ACLED"
 COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
-    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
-    "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 # Columns without which no row can be placed or classified; the rest (civilian_targeting,
 # disorder_type and tags arrived in 2023) are used when present.
-REQUIRED = ("event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "country",
-            "admin1", "location", "latitude", "longitude")
-USED = REQUIRED + ("time_precision", "actor2", "inter2", "civilian_targeting", "iso",
-                   "geo_precision", "source", "notes", "fatalities", "tags")
+REQUIRED = (
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+)
+USED = REQUIRED + (
+    "time_precision",
+    "actor2",
+    "inter2",
+    "civilian_targeting",
+    "iso",
+    "geo_precision",
+    "source",
+    "notes",
+    "fatalities",
+    "tags",
+)
 
 STRIKE_EVENT_TYPE = "Explosions/Remote violence"
 CIVILIAN_TARGETING = "Civilian targeting"
@@ -64,15 +110,20 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     event_type = cell("event_type").str.strip()
     sub_type = cell("sub_event_type").str.strip()
     actor2 = cell("actor2").str.strip()
-    civilian_victims = (cell("civilian_targeting").str.strip().eq(CIVILIAN_TARGETING)
-                        | cell("inter2").str.strip().isin(("7", "Civilians"))
-                        | actor2.str.startswith("Civilians"))
+    civilian_victims = (
+        cell("civilian_targeting").str.strip().eq(CIVILIAN_TARGETING)
+        | cell("inter2").str.strip().isin(("7", "Civilians"))
+        | actor2.str.startswith("Civilians")
+    )
     remote = event_type.eq(STRIKE_EVENT_TYPE)
     set_aside(reasons, event_type.eq(""), "event_type is empty")
     set_aside(reasons, ~remote, "event type " + event_type + " is not one of the dashboard's kinds")
-    set_aside(reasons, remote & ~civilian_victims,
-              "Explosions/Remote violence with neither civilian targeting nor civilian victims "
-              "is not a strike on civilians")
+    set_aside(
+        reasons,
+        remote & ~civilian_victims,
+        "Explosions/Remote violence with neither civilian targeting nor civilian victims "
+        "is not a strike on civilians",
+    )
 
     dates = parse_dates(cell("event_date"))
     set_aside(reasons, dates.isna(), "event_date is not a date")
@@ -85,7 +136,9 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     location = text(cell("location"))
     sources = text(cell("source"))
     frame = build(
-        n, dataset, "strike",
+        n,
+        dataset,
+        "strike",
         event_id=PREFIX + "-" + source_id,
         source_id=source_id,
         source_event_type=event_type + ": " + sub_type,

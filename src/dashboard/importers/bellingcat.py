@@ -28,10 +28,17 @@ KEYS = ("id", "date", "latitude", "longitude", "location", "description", "sourc
 AREA_KEY = "Type of area affected"
 WEAPON_KEY = "Weapon System"
 TARGET_TYPES = {
-    "Residential": "residential", "Commercial": "commercial", "School or childcare": "education",
-    "Roads/Highways/Transport": "transport", "Healthcare": "medical",
-    "Administrative": "government", "Cultural": "cultural", "Religious": "cultural",
-    "Industrial": "other", "Food/Food Infrastructure": "other", "Humanitarian": "other",
+    "Residential": "residential",
+    "Commercial": "commercial",
+    "School or childcare": "education",
+    "Roads/Highways/Transport": "transport",
+    "Healthcare": "medical",
+    "Administrative": "government",
+    "Cultural": "cultural",
+    "Religious": "cultural",
+    "Industrial": "other",
+    "Food/Food Infrastructure": "other",
+    "Humanitarian": "other",
     "Military": "other",
 }
 UNKNOWN_WEAPONS = {"", "Unknown", "None"}
@@ -43,8 +50,12 @@ HIDDEN_TAG = "source-hidden"
 
 def matches(records: object) -> bool:
     """Tell whether parsed JSON looks like a Bellingcat TimeMap export."""
-    return (isinstance(records, list) and bool(records) and isinstance(records[0], dict)
-            and {"id", "date", "latitude", "longitude", "sources"} <= set(records[0]))
+    return (
+        isinstance(records, list)
+        and bool(records)
+        and isinstance(records[0], dict)
+        and {"id", "date", "latitude", "longitude", "sources"} <= set(records[0])
+    )
 
 
 def read_records(path: Path) -> list[dict]:
@@ -55,8 +66,11 @@ def read_records(path: Path) -> list[dict]:
 def _values(filters: object, key: str) -> list[str]:
     if not isinstance(filters, list):
         return []
-    return [str(f.get("value", "")).strip() for f in filters
-            if isinstance(f, dict) and f.get("key") == key]
+    return [
+        str(f.get("value", "")).strip()
+        for f in filters
+        if isinstance(f, dict) and f.get("key") == key
+    ]
 
 
 def _urls(sources: object) -> list[str]:
@@ -72,28 +86,46 @@ def flatten(records: list[dict]) -> pd.DataFrame:
     for record in records:
         record = record if isinstance(record, dict) else {}
         areas = _values(record.get("filters"), AREA_KEY)
-        weapons = [w for w in _values(record.get("filters"), WEAPON_KEY)
-                   if w not in UNKNOWN_WEAPONS]
+        weapons = [
+            w for w in _values(record.get("filters"), WEAPON_KEY) if w not in UNKNOWN_WEAPONS
+        ]
         urls = _urls(record.get("sources"))
         sources = record.get("sources") if isinstance(record.get("sources"), list) else []
         hidden = any(isinstance(s, dict) and s.get("path") == HIDDEN for s in sources)
-        rows.append({
-            "id": str(record.get("id") or "").strip(),
-            "date": str(record.get("date") or ""),
-            "latitude": str(record.get("latitude") or ""),
-            "longitude": str(record.get("longitude") or ""),
-            "location": str(record.get("location") or ""),
-            "description": str(record.get("description") or ""),
-            "areas": "; ".join(a for a in areas if a),
-            "target": next((TARGET_TYPES[a] for a in areas if a in TARGET_TYPES), ""),
-            "weapon": "; ".join(weapons),
-            "source_url": urls[0] if urls else "",
-            "other_sources": ";".join(dict.fromkeys(urls[1:])),
-            "hidden": HIDDEN_TAG if hidden and not urls else "",
-        })
-    return pd.DataFrame(rows, columns=["id", "date", "latitude", "longitude", "location",
-                                       "description", "areas", "target", "weapon",
-                                       "source_url", "other_sources", "hidden"], dtype=str)
+        rows.append(
+            {
+                "id": str(record.get("id") or "").strip(),
+                "date": str(record.get("date") or ""),
+                "latitude": str(record.get("latitude") or ""),
+                "longitude": str(record.get("longitude") or ""),
+                "location": str(record.get("location") or ""),
+                "description": str(record.get("description") or ""),
+                "areas": "; ".join(a for a in areas if a),
+                "target": next((TARGET_TYPES[a] for a in areas if a in TARGET_TYPES), ""),
+                "weapon": "; ".join(weapons),
+                "source_url": urls[0] if urls else "",
+                "other_sources": ";".join(dict.fromkeys(urls[1:])),
+                "hidden": HIDDEN_TAG if hidden and not urls else "",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "date",
+            "latitude",
+            "longitude",
+            "location",
+            "description",
+            "areas",
+            "target",
+            "weapon",
+            "source_url",
+            "other_sources",
+            "hidden",
+        ],
+        dtype=str,
+    )
 
 
 def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Series]:
@@ -107,19 +139,33 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     dates = parse_dates(chunk["date"], ("%m/%d/%Y", "%Y-%m-%d"))
     set_aside(reasons, dates.isna(), "date is not a date (MM/DD/YYYY)")
     set_aside(reasons, lat.isna() | lon.isna(), "coordinates are missing")
-    set_aside(reasons, (lat.abs() < NULL_ISLAND_DEGREES) & (lon.abs() < NULL_ISLAND_DEGREES),
-              "coordinates at 0,0 mark an unknown place")
+    set_aside(
+        reasons,
+        (lat.abs() < NULL_ISLAND_DEGREES) & (lon.abs() < NULL_ISLAND_DEGREES),
+        "coordinates at 0,0 mark an unknown place",
+    )
     country, oblasts = locate_points(lat, lon)
-    set_aside(reasons, country.isna(), "point is in no country the gazetteer knows "
-              "(no place within 50 km)")
+    set_aside(
+        reasons,
+        country.isna(),
+        "point is in no country the gazetteer knows (no place within 50 km)",
+    )
     areas, weapon = text(chunk["areas"]), text(chunk["weapon"])
     place = text(chunk["location"])
     target_words = text(chunk["areas"]).str.lower().fillna("unspecified area")
-    tags = pd.Series([";".join(t for t in parts if t) for parts in
-                      zip(chunk["areas"].str.replace("; ", ";"), chunk["weapon"],
-                          chunk["hidden"], strict=True)], dtype="string")
+    tags = pd.Series(
+        [
+            ";".join(t for t in parts if t)
+            for parts in zip(
+                chunk["areas"].str.replace("; ", ";"), chunk["weapon"], chunk["hidden"], strict=True
+            )
+        ],
+        dtype="string",
+    )
     frame = build(
-        n, dataset, "strike",
+        n,
+        dataset,
+        "strike",
         event_id=PREFIX + "-" + source_id + suffix,
         source_id=source_id,
         source_event_type=("Civilian harm: " + areas).fillna("Civilian harm"),

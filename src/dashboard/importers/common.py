@@ -31,8 +31,20 @@ COLUMNS = schema.unified_columns() + EXTRA_COLUMNS
 
 # Cells an imported row must fill, whatever its format. Curated-only requirements (place in
 # Ukrainian, an https source page, the actor) are not asked of datasets that lack them.
-IMPORT_REQUIRED = ("event_id", "date", "date_precision", "title", "country", "geo_precision",
-                   "source_name", "verification", "scope", "kind", "dataset", "source_id")
+IMPORT_REQUIRED = (
+    "event_id",
+    "date",
+    "date_precision",
+    "title",
+    "country",
+    "geo_precision",
+    "source_name",
+    "verification",
+    "scope",
+    "kind",
+    "dataset",
+    "source_id",
+)
 
 CHUNK_ROWS = 100_000
 SEPARATORS = (",", ";", "\t")
@@ -96,8 +108,9 @@ def scan_text_file(path: Path) -> TextFile:
     return TextFile(path, encoding, separator, header, digest.hexdigest())
 
 
-def read_chunks(source: TextFile, columns: list[str],
-                rows: int = CHUNK_ROWS) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+def read_chunks(
+    source: TextFile, columns: list[str], rows: int = CHUNK_ROWS
+) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
     """Yield the file's rows as text frames of at most ``rows`` rows, with their line numbers.
 
     Only ``columns`` are read. A line number is the header's line plus the record's
@@ -107,9 +120,17 @@ def read_chunks(source: TextFile, columns: list[str],
     usecols = sorted(header_index[c] for c in columns)
     names = [source.header[i] for i in usecols]
     reader = pd.read_csv(
-        source.path, sep=source.separator, encoding=source.encoding, header=0,
-        usecols=usecols, dtype=str, keep_default_na=False, na_filter=False,
-        chunksize=rows, engine="c", skip_blank_lines=True,
+        source.path,
+        sep=source.separator,
+        encoding=source.encoding,
+        header=0,
+        usecols=usecols,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        chunksize=rows,
+        engine="c",
+        skip_blank_lines=True,
     )
     first_line = 2
     with reader:
@@ -158,8 +179,16 @@ def count(values: pd.Series) -> pd.Series:
     return numbers.where(whole).astype("Int64")
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d %b %Y", "%d-%b-%Y", "%d/%m/%Y",
-                "%d-%m-%Y", "%d.%m.%Y")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d-%B-%Y",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+)
 
 
 def parse_dates(values: pd.Series, formats: tuple[str, ...] = DATE_FORMATS) -> pd.Series:
@@ -183,11 +212,24 @@ def parse_dates(values: pd.Series, formats: tuple[str, ...] = DATE_FORMATS) -> p
 # Short names that conflict datasets use where ISO 3166 has a longer one (pycountry knows the
 # ISO names and common names such as "Moldova", but not these). Kosovo has the user code XK.
 COUNTRY_ALIASES = {
-    "russia": "RU", "turkey": "TR", "kosovo": "XK", "czech republic": "CZ",
-    "democratic republic of congo": "CD", "democratic republic of the congo": "CD",
-    "republic of congo": "CG", "ivory coast": "CI", "north korea": "KP", "south korea": "KR",
-    "east timor": "TL", "cape verde": "CV", "vatican city": "VA", "micronesia": "FM",
-    "palestine": "PS", "swaziland": "SZ", "eswatini": "SZ", "macedonia": "MK",
+    "russia": "RU",
+    "turkey": "TR",
+    "kosovo": "XK",
+    "czech republic": "CZ",
+    "democratic republic of congo": "CD",
+    "democratic republic of the congo": "CD",
+    "republic of congo": "CG",
+    "ivory coast": "CI",
+    "north korea": "KP",
+    "south korea": "KR",
+    "east timor": "TL",
+    "cape verde": "CV",
+    "vatican city": "VA",
+    "micronesia": "FM",
+    "palestine": "PS",
+    "swaziland": "SZ",
+    "eswatini": "SZ",
+    "macedonia": "MK",
 }
 
 
@@ -227,8 +269,9 @@ def _oblast(name: str) -> str | None:
     return geo.oblast_code(name) if name else None
 
 
-def oblast_columns(admin1: pd.Series, country: pd.Series,
-                   overrides: dict[str, str] | None = None) -> tuple[pd.Series, pd.Series]:
+def oblast_columns(
+    admin1: pd.Series, country: pd.Series, overrides: dict[str, str] | None = None
+) -> tuple[pd.Series, pd.Series]:
     """Return ISO 3166-2 codes and English oblast names for places in Ukraine.
 
     ``overrides`` maps a dataset's own spellings that mean something else in the oblast index
@@ -237,8 +280,9 @@ def oblast_columns(admin1: pd.Series, country: pd.Series,
     """
     in_ukraine = country.eq("UA").fillna(False)
     overrides = overrides or {}
-    codes = map_unique(admin1.where(in_ukraine, ""),
-                       lambda name: overrides.get(name.strip()) or _oblast(name))
+    codes = map_unique(
+        admin1.where(in_ukraine, ""), lambda name: overrides.get(name.strip()) or _oblast(name)
+    )
     names = codes.map(OBLAST_NAMES).astype("string")
     source = text(admin1)
     return codes.where(in_ukraine), names.fillna(source)
@@ -267,8 +311,9 @@ def build(n: int, dataset: str, kind: pd.Series | str, **columns) -> pd.DataFram
     return pd.DataFrame(out)
 
 
-def check_rows(frame: pd.DataFrame, reasons: pd.Series,
-               required: tuple[str, ...] = IMPORT_REQUIRED) -> None:
+def check_rows(
+    frame: pd.DataFrame, reasons: pd.Series, required: tuple[str, ...] = IMPORT_REQUIRED
+) -> None:
     """Set aside rows that break the imported-set contract (first failure names the reason)."""
     for name in required:
         set_aside(reasons, frame[name].isna(), f"{name} is empty")
@@ -277,17 +322,32 @@ def check_rows(frame: pd.DataFrame, reasons: pd.Series,
             cells = frame[field.name]
             bad = cells.notna() & ~cells.isin(field.allowed)
             set_aside(reasons, bad, f"{field.name} must be one of {', '.join(field.allowed)}")
-    set_aside(reasons, frame["kind"].notna() & ~frame["kind"].isin(tuple(schema.KINDS)),
-              "kind must be one of " + ", ".join(schema.KINDS))
-    set_aside(reasons, frame["end_date"].notna() & (frame["end_date"] < frame["date"]),
-              "end_date is before date")
+    set_aside(
+        reasons,
+        frame["kind"].notna() & ~frame["kind"].isin(tuple(schema.KINDS)),
+        "kind must be one of " + ", ".join(schema.KINDS),
+    )
+    set_aside(
+        reasons,
+        frame["end_date"].notna() & (frame["end_date"] < frame["date"]),
+        "end_date is before date",
+    )
     for name in ("lat", "lon", "destination_lat", "destination_lon"):
         low, high = (-90.0, 90.0) if name.endswith("lat") else (-180.0, 180.0)
         values = frame[name]
-        set_aside(reasons, values.notna() & ~values.between(low, high),
-                  f"{name} is outside {low:g}..{high:g}")
+        set_aside(
+            reasons,
+            values.notna() & ~values.between(low, high),
+            f"{name} is outside {low:g}..{high:g}",
+        )
     placed = frame["geo_precision"].ne("country").fillna(True)
-    set_aside(reasons, placed & (frame["lat"].isna() | frame["lon"].isna()),
-              "coordinates are missing for a place finer than a country")
-    set_aside(reasons, frame["country"].notna() & ~frame["country"].str.fullmatch("[A-Z]{2}"),
-              "country must be an ISO 3166-1 alpha-2 code")
+    set_aside(
+        reasons,
+        placed & (frame["lat"].isna() | frame["lon"].isna()),
+        "coordinates are missing for a place finer than a country",
+    )
+    set_aside(
+        reasons,
+        frame["country"].notna() & ~frame["country"].str.fullmatch("[A-Z]{2}"),
+        "country must be an ISO 3166-1 alpha-2 code",
+    )

@@ -43,13 +43,13 @@ def _inside(lon: np.ndarray, lat: np.ndarray, rings: tuple[np.ndarray, ...]) -> 
         x1, y1 = ring[:-1, 0], ring[:-1, 1]
         x2, y2 = ring[1:, 0], ring[1:, 1]
         for start in range(0, len(lon), 2048):
-            px = lon[start:start + 2048, None]
-            py = lat[start:start + 2048, None]
+            px = lon[start : start + 2048, None]
+            py = lat[start : start + 2048, None]
             straddles = (y1 > py) != (y2 > py)
             with np.errstate(divide="ignore", invalid="ignore"):
                 cross_x = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
             crossings = (straddles & (px < cross_x)).sum(axis=1)
-            inside[start:start + 2048] ^= (crossings % 2).astype(bool)
+            inside[start : start + 2048] ^= (crossings % 2).astype(bool)
     return inside
 
 
@@ -72,8 +72,12 @@ def oblast_of_points(lat: pd.Series, lon: pd.Series) -> pd.Series:
 
 @functools.lru_cache(maxsize=1)
 def _gazetteer_points() -> pd.DataFrame:
-    return pd.read_csv(config.GAZETTEER_CSV, usecols=["lat", "lon", "country", "admin1_code"],
-                       dtype={"country": str, "admin1_code": str}, keep_default_na=False)
+    return pd.read_csv(
+        config.GAZETTEER_CSV,
+        usecols=["lat", "lon", "country", "admin1_code"],
+        dtype={"country": str, "admin1_code": str},
+        keep_default_na=False,
+    )
 
 
 def locate_points(lat: pd.Series, lon: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -85,8 +89,7 @@ def locate_points(lat: pd.Series, lon: pd.Series) -> tuple[pd.Series, pd.Series]
     places = _gazetteer_points()
     todo = oblasts.isna() & lat.notna() & lon.notna()
     for index in np.flatnonzero(todo.to_numpy()):
-        distances = geo.distances_km(places["lat"], places["lon"], lat.iloc[index],
-                                     lon.iloc[index])
+        distances = geo.distances_km(places["lat"], places["lon"], lat.iloc[index], lon.iloc[index])
         nearest = int(np.argmin(distances))
         if distances[nearest] <= NEAREST_PLACE_KM:
             countries.iloc[index] = places["country"].iloc[nearest]

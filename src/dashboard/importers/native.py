@@ -65,12 +65,18 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
         else:
             parsed = text(cells)
             if dtype == "url":
-                set_aside(reasons, given & ~cells.str.fullmatch(schema.HTTPS_URL),
-                          f"{name} must be an https URL")
+                set_aside(
+                    reasons,
+                    given & ~cells.str.fullmatch(schema.HTTPS_URL),
+                    f"{name} must be an https URL",
+                )
             elif dtype == "urls":
                 pattern = rf"{schema.HTTPS_URL}(\s*;\s*{schema.HTTPS_URL})*"
-                set_aside(reasons, given & ~cells.str.fullmatch(pattern),
-                          f"{name} must be https URLs separated by ';'")
+                set_aside(
+                    reasons,
+                    given & ~cells.str.fullmatch(pattern),
+                    f"{name} must be https URLs separated by ';'",
+                )
         values[name] = parsed
     kinds = values["kind"]
     for kind in schema.KINDS:

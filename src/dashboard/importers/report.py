@@ -52,16 +52,20 @@ class ImportReport:
             room = self.limit - len(self.first)
             if room > 0:
                 index = np.flatnonzero(aside)[:room]
-                self.first.extend(zip(lines[index].tolist(), reasons.iloc[index].tolist(),
-                                      strict=True))
+                self.first.extend(
+                    zip(lines[index].tolist(), reasons.iloc[index].tolist(), strict=True)
+                )
 
     def lines(self) -> list[str]:
         """Return the report as printable lines."""
-        out = [f"{self.file}: {self.rows_read:,} rows read, {self.rows_kept:,} kept, "
-               f"{self.rows_set_aside:,} set aside"]
+        out = [
+            f"{self.file}: {self.rows_read:,} rows read, {self.rows_kept:,} kept, "
+            f"{self.rows_set_aside:,} set aside"
+        ]
         if self.kinds:
-            out.append("Kept: " + ", ".join(f"{kind} {n:,}" for kind, n in
-                                            sorted(self.kinds.items())))
+            out.append(
+                "Kept: " + ", ".join(f"{kind} {n:,}" for kind, n in sorted(self.kinds.items()))
+            )
         if self.first:
             out.append(f"First rows set aside (of {self.rows_set_aside:,}):")
             mark = "#" if self.records else ":"

@@ -21,8 +21,9 @@ from dashboard.importers.common import COLUMNS, column_type
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _ARROW_TYPES = {"date": pa.date32(), "int": pa.int64(), "float": pa.float64()}
-ARROW_SCHEMA = pa.schema([(name, _ARROW_TYPES.get(column_type(name), pa.string()))
-                          for name in COLUMNS])
+ARROW_SCHEMA = pa.schema(
+    [(name, _ARROW_TYPES.get(column_type(name), pa.string())) for name in COLUMNS]
+)
 
 
 def set_name(text: str) -> str:
@@ -51,8 +52,9 @@ def to_arrow(frame: pd.DataFrame) -> pa.Table:
     for field in ARROW_SCHEMA:
         column = frame[field.name]
         if field.type == pa.date32():
-            arrays.append(pa.array(column.to_numpy(dtype="datetime64[D]"), type=pa.date32(),
-                                   from_pandas=True))
+            arrays.append(
+                pa.array(column.to_numpy(dtype="datetime64[D]"), type=pa.date32(), from_pandas=True)
+            )
         else:
             arrays.append(pa.array(column, type=field.type, from_pandas=True))
     return pa.Table.from_arrays(arrays, schema=ARROW_SCHEMA)
@@ -101,16 +103,21 @@ def list_sets(folder: Path | None = None) -> list[dict[str, Any]]:
     folder = folder or config.IMPORT_DIR
     if not folder.is_dir():
         return []
-    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))
-            if path.with_suffix(".parquet").is_file()]
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(folder.glob("*.json"))
+        if path.with_suffix(".parquet").is_file()
+    ]
 
 
-def read_set(name: str, folder: Path | None = None,
-             columns: list[str] | None = None) -> pd.DataFrame:
+def read_set(
+    name: str, folder: Path | None = None, columns: list[str] | None = None
+) -> pd.DataFrame:
     """Read a set into a frame with the dtypes of the curated events (dates as datetimes)."""
     table = pq.read_table(parquet_path(name, folder), columns=columns)
-    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype(),
-                                          pa.string(): pd.StringDtype()}.get)
+    frame = table.to_pandas(
+        types_mapper={pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype()}.get
+    )
     for column in frame.columns:
         if column_type(column) == "date":
             frame[column] = pd.to_datetime(frame[column])

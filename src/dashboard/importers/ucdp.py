@@ -27,30 +27,95 @@ from dashboard.importers.common import (
 NAME = "ucdp"
 PREFIX = "UCDP"
 COLUMNS = (
-    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
-    "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name",
-    "side_a_dset_id", "side_a_new_id", "side_a", "side_b_dset_id", "side_b_new_id", "side_b",
-    "number_of_sources", "source_article", "source_office", "source_date", "source_headline",
-    "source_original", "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2",
-    "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region",
-    "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b",
-    "deaths_civilians", "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
 )
-REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "where_prec", "where_coordinates",
-            "adm_1", "latitude", "longitude", "country", "date_prec", "date_start", "date_end",
-            "deaths_civilians", "best")
+REQUIRED = (
+    "id",
+    "type_of_violence",
+    "side_a",
+    "side_b",
+    "where_prec",
+    "where_coordinates",
+    "adm_1",
+    "latitude",
+    "longitude",
+    "country",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_civilians",
+    "best",
+)
 USED = REQUIRED + ("conflict_name", "source_office", "low", "high")
 
-TYPES_OF_VIOLENCE = {"1": "state-based conflict", "2": "non-state conflict",
-                     "3": "one-sided violence"}
+TYPES_OF_VIOLENCE = {
+    "1": "state-based conflict",
+    "2": "non-state conflict",
+    "3": "one-sided violence",
+}
 # date_prec: 1 the day, 2 a span of two to six days, 3 the week, 4 a span of 8-30 days or the
 # month, 5 more than a month (up to the year).
 DATE_PRECISIONS = {"1": "day", "2": "week", "3": "week", "4": "month", "5": "year"}
 # where_prec: 1 the place itself, 2 within about 25 km of it, 3 a second-order division,
 # 4 a first-order division, 5 a larger region or a line (a road, a river), 6 the country,
 # 7 international waters or airspace.
-GEO_PRECISIONS = {"1": "settlement", "2": "settlement", "3": "admin1", "4": "admin1",
-                  "5": "admin1", "6": "country", "7": "country"}
+GEO_PRECISIONS = {
+    "1": "settlement",
+    "2": "settlement",
+    "3": "admin1",
+    "4": "admin1",
+    "5": "admin1",
+    "6": "country",
+    "7": "country",
+}
 
 
 def matches(header: tuple[str, ...]) -> bool:
@@ -71,12 +136,19 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     reasons = no_reasons(n)
     violence = _whole(cell("type_of_violence"))
     civilians = count(cell("deaths_civilians"))
-    set_aside(reasons, ~violence.isin(tuple(TYPES_OF_VIOLENCE)),
-              "type_of_violence must be 1, 2 or 3")
-    set_aside(reasons, violence.eq("2"),
-              "event type non-state conflict is not one of the dashboard's kinds")
-    set_aside(reasons, violence.eq("1") & civilians.fillna(0).eq(0),
-              "state-based conflict event with no civilian deaths is not a strike on civilians")
+    set_aside(
+        reasons, ~violence.isin(tuple(TYPES_OF_VIOLENCE)), "type_of_violence must be 1, 2 or 3"
+    )
+    set_aside(
+        reasons,
+        violence.eq("2"),
+        "event type non-state conflict is not one of the dashboard's kinds",
+    )
+    set_aside(
+        reasons,
+        violence.eq("1") & civilians.fillna(0).eq(0),
+        "state-based conflict event with no civilian deaths is not a strike on civilians",
+    )
 
     source_id = text(_whole(cell("id")).where(lambda s: s.ne(""), cell("id")))
     country = map_unique(cell("country"), country_code)
@@ -91,18 +163,30 @@ def map_chunk(chunk: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, pd.Serie
     place = text(cell("where_coordinates"))
     offices = text(cell("source_office"))
     frame = build(
-        n, dataset, "strike",
+        n,
+        dataset,
+        "strike",
         event_id=PREFIX + "-" + source_id,
         source_id=source_id,
         source_event_type=violence.map(TYPES_OF_VIOLENCE),
         date=start,
         end_date=end.where(end > start),
         date_precision=_whole(cell("date_prec")).map(DATE_PRECISIONS).fillna("year"),
-        title=violence.map(TYPES_OF_VIOLENCE).str.capitalize() + " in " + place.fillna(
-            cell("country")),
-        description=(side_a + " against " + side_b + "; UCDP best estimate " + best.fillna("?")
-                     + " deaths (low " + text(cell("low")).fillna("?") + ", high "
-                     + text(cell("high")).fillna("?") + ")."),
+        title=violence.map(TYPES_OF_VIOLENCE).str.capitalize()
+        + " in "
+        + place.fillna(cell("country")),
+        description=(
+            side_a
+            + " against "
+            + side_b
+            + "; UCDP best estimate "
+            + best.fillna("?")
+            + " deaths (low "
+            + text(cell("low")).fillna("?")
+            + ", high "
+            + text(cell("high")).fillna("?")
+            + ")."
+        ),
         place=place,
         admin1_code=admin1_code.where(placed),
         admin1=admin1.where(placed),
