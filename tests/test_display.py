@@ -31,8 +31,8 @@ def unescaped(text: str) -> str:
 
 
 def unescape(text: str) -> str:
-    """What Markdown shows for escaped text."""
-    return re.sub(r"\\(.)", r"\1", text)
+    """What Markdown shows for escaped text (word joiners are invisible)."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 HOSTILE = [
@@ -202,3 +202,20 @@ def test_filter_summary_escapes_user_text():
 def test_filter_summary_without_filters():
     """Test that no filters give just the counts."""
     assert filter_summary(Filters(), 7, 7) == "7 of 7 events"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://evil.example/phish",
+        "see www.evil.example now",
+        "mail x@evil.example",
+        "HTTP://EVIL.EXAMPLE",
+    ],
+)
+def test_plain_breaks_markdown_autolinks(text):
+    """Regression: an escaped bare URL in ?q= was still autolinked by the Markdown renderer."""
+    shown = plain(text).replace("\\", "")
+    assert "://" not in shown.replace("\u2060", "") or "\u2060:" in shown
+    assert not re.search(r"(?i)https?://|www\.|\w@\w", shown)
+    assert shown.replace("\u2060", "") == text

@@ -17,6 +17,10 @@ from dashboard.oblasts import OBLAST_NAMES
 MAX_SHOWN = 300  # characters of one user-supplied value shown on a page
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Markdown autolinks bare "https://…", "www.…" and e-mail addresses even when escaped; a word
+# joiner (invisible) inside each breaks the autolink and leaves the text as typed.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|www|mailto)(?=[:.])|(?=@)")
+_WORD_JOINER = "\u2060"
 _HTTP_URL = re.compile(r"https?://[^\s<>()\[\]\"'`\\]+")
 
 
@@ -36,14 +40,15 @@ def plain(text: object, limit: int = MAX_SHOWN) -> str:
 
     Control characters are dropped and missing values become the empty string.
 
-    >>> plain("[x](https://e.g) $y$")
-    '\\\\[x\\\\]\\\\(https\\\\://e\\\\.g\\\\) \\\\$y\\\\$'
+    >>> plain("[x](e.g) $y$")
+    '\\\\[x\\\\]\\\\(e\\\\.g\\\\) \\\\$y\\\\$'
     """
     if is_missing(text):
         return ""
     value = _CONTROL.sub("", str(text))
     if len(value) > limit:
         value = value[: limit - 1] + "…"
+    value = _AUTOLINK.sub(lambda m: (m.group(1) or "") + _WORD_JOINER, value)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", value)
 
 
