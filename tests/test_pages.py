@@ -283,10 +283,10 @@ def _texts(at: AppTest) -> list[str]:
 
 
 def _unescape(text: str) -> str:
-    """What Markdown shows for backslash-escaped text."""
+    """What Markdown shows for backslash-escaped text (word joiners are invisible)."""
     import re
 
-    return re.sub(r"\\(.)", r"\1", text)
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def _hostile_links(text: str) -> list[str]:
