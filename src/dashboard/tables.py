@@ -262,14 +262,15 @@ def _records(text: str, width: int | None, pos: int = 0,
         chunk = _RECORD.match(text, pos).group()
         cells, reason = _parse(chunk)
         if not reason and width is not None and cells and len(cells) != width:
-            reason = f"has {len(cells)} cells, header has {width}"
+            reason = f"has {len(cells)} cell{'s' * (len(cells) != 1)}, header has {width}"
         breaks = _line_breaks(chunk)
         inner = breaks - chunk.endswith(("\n", "\r"))
         if reason and inner:
             reason += (f" (it runs on to line {line + inner}: is a quote left open? The lines "
                        "after it are read again on their own)")
-            yield _Record(line, None, reason), pos, line
+            record = _Record(line, None, reason)
             pos, line = pos + _LINE_BREAK.search(chunk).end(), line + 1
+            yield record, pos, line
             continue
         record = _Record(line, cells, reason)
         pos, line = pos + len(chunk), line + breaks
@@ -296,7 +297,7 @@ def _read_bytes(path: Path) -> tuple[bytes, str]:
 def _header_problem(header: list[str], expected: tuple[str, ...]) -> str:
     """Say what is wrong with a header: not UTF-8, a missing or a repeated column ("" if fine)."""
     if any(_NOT_UTF8.search(cell) for cell in header):
-        return "has a header that is not valid UTF-8"
+        return "has a header that is not valid UTF-8 (save the file as UTF-8)"
     missing = [c for c in expected if c not in header]
     if missing:
         return "lacks columns: " + ", ".join(missing)
@@ -388,6 +389,8 @@ def _empty(kind: str) -> pd.DataFrame:
 
 def validate_rows(frame: pd.DataFrame, kind: str, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Split text rows into the kept ones and one problem per failed check."""
+    if frame.empty:
+        return frame, []
     try:
         table_schema(kind).validate(frame, lazy=True)
         return frame, []
