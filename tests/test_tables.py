@@ -246,6 +246,14 @@ def test_count_at_the_upper_bound_is_kept(tmp_path):
     assert load_table(path, "strike").frame["killed"].tolist()[0] == 10_000_000
 
 
+@pytest.mark.parametrize("lat", ["4.84666e1", "+48.4666", "\u0664\u0668.4666", "48,4666"])
+def test_coordinate_not_written_as_a_plain_decimal_is_rejected(tmp_path, lat):
+    """Test the bug where exponents like 4.84666e1 passed as coordinates."""
+    path = _strikes(tmp_path, _with("strike", 0, lat=lat))
+    [(line, column, message)] = _problems(path)
+    assert (line, column) == (2, "lat") and "decimal number" in message
+
+
 def test_directory_in_place_of_a_table_is_a_file_problem(tmp_path):
     """Test the bug where a table path that is a directory raised IsADirectoryError."""
     folder = write_tables(tmp_path)

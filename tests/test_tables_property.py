@@ -15,7 +15,7 @@ from dashboard import schema
 from dashboard.tables import _records, load_dataset
 from tests.conftest import COMMON, SAMPLE_ROWS
 
-FAST = settings(max_examples=40, deadline=None,
+FAST = settings(max_examples=25, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Printable text without control characters: what a curator may type in any text cell.

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import pycountry
 
 from dashboard import config, schema
 from dashboard.schema import Field
@@ -55,6 +54,10 @@ class Table:
         return len({p.line for p in self.problems if p.line is not None})
 
 
+_DECIMAL = r"-?[0-9]{1,3}(?:\.[0-9]+)?"  # ASCII digits; no "+", exponent, nan or inf
+_BOUNDS = {f.name: f.bounds for f in schema.all_fields() if f.bounds}
+
+
 def _is_empty(s: pd.Series) -> pd.Series:
     return s.eq("")
 
@@ -73,6 +76,8 @@ def _dates_in_period(s: pd.Series) -> pd.Series:
 @cache
 def _code_list(codes: str) -> frozenset[str]:
     """Return the codes of one code list (``schema.COUNTRY_CODES`` or ``schema.OBLAST_CODES``)."""
+    import pycountry  # here, not at the top: its import costs 0.1 s that only validation needs
+
     if codes == schema.OBLAST_CODES:
         return frozenset(s.code for s in pycountry.subdivisions.get(country_code="UA"))
     return frozenset(c.alpha_2 for c in pycountry.countries)
@@ -136,8 +141,6 @@ def _cell_check(f: Field) -> list[pa.Check]:
     return checks
 
 
-_DECIMAL = r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?"
-
 # Cross-column rules: (column blamed, message, predicate that is True for good rows).
 RowRule = tuple[str, str, Callable[[pd.DataFrame], pd.Series]]
 
@@ -153,8 +156,8 @@ def _in_own_oblast(df: pd.DataFrame) -> pd.Series:
     boxes, margin = oblast_boxes(), schema.OBLAST_MARGIN_DEGREES
     code = df["admin1_code"].where(df["country"].eq("UA"))
     # Cells that fail their own check (e.g. a latitude of 91) are reported there, not here.
-    lat = _numbers(df["lat"], _DECIMAL).where(lambda x: x.between(-90, 90))
-    lon = _numbers(df["lon"], _DECIMAL).where(lambda x: x.between(-180, 180))
+    lat = _numbers(df["lat"], _DECIMAL).where(lambda x: x.between(*_BOUNDS["lat"]))
+    lon = _numbers(df["lon"], _DECIMAL).where(lambda x: x.between(*_BOUNDS["lon"]))
     west, south, east, north = (code.map({c: box[i] for c, box in boxes.items()})
                                 for i in range(4))
     outside = (lon.lt(west - margin) | lon.gt(east + margin)
@@ -200,8 +203,8 @@ def _row_rules(kind: str) -> list[RowRule]:
 def table_schema(kind: str) -> pa.DataFrameSchema:
     """Return the pandera schema of one table, built from :mod:`dashboard.schema`.
 
-    Columns carry no dtype: :func:`read_rows` yields text only, and skipping pandera's dtype
-    check halves the validation time.
+    Built once per kind. Columns carry no dtype: :func:`read_rows` yields text only, so
+    pandera's dtype check, a large share of validation time, would prove nothing.
     """
     columns = {f.name: pa.Column(None, checks=_cell_check(f)) for f in schema.table_fields(kind)}
     checks = [pa.Check(rule, error=f"{column}|{message}")
