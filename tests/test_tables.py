@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -144,7 +145,6 @@ def test_versions_change_when_a_file_changes(data_dir):
     before, version = file_versions(data_dir), content_version(data_dir)
     path = data_dir / "visits.csv"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    import os
     os.utime(path, (1, 1))
     assert file_versions(data_dir) != before
     assert content_version(data_dir) != version
@@ -163,20 +163,27 @@ def _edit(path: Path, old: bytes, new: bytes) -> None:
     path.write_bytes(data.replace(old, new))
 
 
+def _load(path: Path, kind: str = "strike") -> tuple[list[str], list[tuple]]:
+    """Load one table and return its kept ids and its problems as (line, column, message)."""
+    table = load_table(path, kind)
+    return (list(table.frame["event_id"]),
+            [(p.line, p.column, p.message) for p in table.problems])
+
+
 def _kept(path: Path, kind: str = "strike") -> list[str]:
-    return list(load_table(path, kind).frame["event_id"])
+    return _load(path, kind)[0]
 
 
 def _problems(path: Path, kind: str = "strike") -> list[tuple[int | None, str | None, str]]:
-    return [(p.line, p.column, p.message) for p in load_table(path, kind).problems]
+    return _load(path, kind)[1]
 
 
 def test_invalid_utf8_byte_costs_only_its_row(tmp_path):
     """Test the bug where one invalid UTF-8 byte lost the whole table with a byte offset."""
     path = _strikes(tmp_path)
     _edit(path, b"Test strike in Kyiv", b"Test strike in \xff\xfeKyiv")
-    assert _kept(path) == ["STR-0001", "STR-0003"]
-    [(line, column, message)] = _problems(path)
+    kept, [(line, column, message)] = _load(path)
+    assert kept == ["STR-0001", "STR-0003"]
     assert (line, column, message) == (3, "title", "is not valid UTF-8")
     assert load_table(path, "strike").problems[0].value == "Test strike in \ufffd\ufffdKyiv"
 
@@ -187,8 +194,8 @@ def test_oversize_cell_costs_only_its_row(tmp_path, cell):
     """Test the bug where one cell over 128 KB (csv's field limit) lost the whole table."""
     path = _strikes(tmp_path)
     _edit(path, b"Test strike in Kyiv", cell)
-    assert _kept(path) == ["STR-0001", "STR-0003"]
-    [(line, _, message)] = _problems(path)
+    kept, [(line, _, message)] = _load(path)
+    assert kept == ["STR-0001", "STR-0003"]
     assert line == 3 and "over 128 KB" in message
 
 
@@ -196,8 +203,9 @@ def test_binary_bytes_after_the_last_row_cost_only_their_lines(tmp_path):
     """Test the bug where binary junk appended after the last row lost the whole table."""
     path = _strikes(tmp_path)
     path.write_bytes(path.read_bytes() + b"\x00\x89PNG\r\n\x1a\n\xff\xd8,\"\xfe\x00,,\n")
-    assert _kept(path) == ["STR-0001", "STR-0002", "STR-0003"]
-    lines = [line for line, _, _ in _problems(path)]
+    kept, problems = _load(path)
+    assert kept == ["STR-0001", "STR-0002", "STR-0003"]
+    lines = [line for line, _, _ in problems]
     assert lines and min(lines) >= 5
 
 
@@ -235,8 +243,8 @@ def test_repeated_unknown_column_is_ignored(tmp_path):
 def test_count_that_is_not_a_small_ascii_number_is_rejected(tmp_path, count):
     """Test the bug where non-ASCII digits (passing \\d) or a count beyond int64 raised."""
     path = _strikes(tmp_path, _with("strike", 0, killed=count))
-    assert _kept(path) == ["STR-0002", "STR-0003"]
-    [(line, column, message)] = _problems(path)
+    kept, [(line, column, message)] = _load(path)
+    assert kept == ["STR-0002", "STR-0003"]
     assert (line, column) == (2, "killed") and "whole number from 0 to 10,000,000" in message
 
 
@@ -266,6 +274,18 @@ def test_directory_in_place_of_a_table_is_a_file_problem(tmp_path):
     assert content_version(folder)
 
 
+@pytest.mark.parametrize(("make", "fragment"), [
+    (os.mkfifo, "not a regular file"),
+    (lambda path: path.symlink_to(path), "cannot be read"),
+])
+def test_unreadable_path_is_a_file_problem(tmp_path, make, fragment):
+    """Test that a pipe (which would block a read) or a symlink loop is reported, not raised."""
+    path = tmp_path / "strikes.csv"
+    make(path)
+    table = load_table(path, "strike")
+    assert table.frame.empty and fragment in table.problems[0].message
+
+
 @pytest.mark.parametrize("day", ["2023-1-5", "0001-01-01", "2013-11-20", "\u0662023-01-05",
                                  (date.today() + timedelta(days=1)).isoformat()])
 def test_date_outside_the_strict_format_or_period_is_rejected(tmp_path, day):
@@ -291,8 +311,9 @@ def test_first_day_of_the_period_and_today_are_kept(tmp_path):
 def test_code_that_is_not_on_its_iso_list_is_rejected(tmp_path, changes, column):
     """Test the bug where UA-99 (any UA-dd) and any two capitals passed as ISO codes."""
     path = _strikes(tmp_path, _with("strike", 0, **changes))
-    assert column in {c for _, c, _ in _problems(path)}
-    assert _kept(path) == ["STR-0002", "STR-0003"]
+    kept, problems = _load(path)
+    assert column in {c for _, c, _ in problems}
+    assert kept == ["STR-0002", "STR-0003"]
 
 
 def test_destination_country_must_be_an_iso_code(tmp_path):
@@ -380,8 +401,8 @@ def test_unclosed_quote_costs_only_its_own_row(tmp_path):
     """Test that a quote left open reports its line and the rows it swallowed still load."""
     path = _strikes(tmp_path)
     _edit(path, b",Test strike in Dnipro,", b',"Test strike in Dnipro,')
-    assert _kept(path) == ["STR-0002", "STR-0003"]
-    [(line, _, message)] = _problems(path)
+    kept, [(line, _, message)] = _load(path)
+    assert kept == ["STR-0002", "STR-0003"]
     assert line == 2 and "quote left open" in message
 
 

@@ -15,7 +15,7 @@ from dashboard import schema
 from dashboard.tables import _records, load_dataset
 from tests.conftest import COMMON, SAMPLE_ROWS
 
-FAST = settings(max_examples=25, deadline=None,
+FAST = settings(max_examples=20, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # Printable text without control characters: what a curator may type in any text cell.
@@ -114,7 +114,7 @@ def test_loading_keeps_every_good_row_and_points_at_bad_lines(case):
     assert not kept["title"].str.contains(r"[\x00-\x1f\x7f-\x9f]", regex=True).any()
 
 
-@FAST
+@settings(FAST, max_examples=10)
 @given(st.permutations(schema.table_columns("visit")), st.sampled_from(
     schema.table_columns("visit")), st.integers(0, 3))
 def test_repeated_header_column_is_named_and_never_raises(order, repeated, where):
