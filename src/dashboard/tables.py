@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
-import pycountry
 
 from dashboard import config, schema, search
 from dashboard.schema import Field
@@ -55,6 +54,10 @@ class Table:
         return len({p.line for p in self.problems if p.line is not None})
 
 
+_DECIMAL = r"-?[0-9]{1,3}(?:\.[0-9]+)?"  # ASCII digits; no "+", exponent, nan or inf
+_BOUNDS = {f.name: f.bounds for f in schema.all_fields() if f.bounds}
+
+
 def _is_empty(s: pd.Series) -> pd.Series:
     return s.eq("")
 
@@ -74,6 +77,8 @@ def _dates_in_period(s: pd.Series) -> pd.Series:
 @cache
 def _code_list(codes: str) -> frozenset[str]:
     """Return the codes of one code list (``schema.COUNTRY_CODES`` or ``schema.OBLAST_CODES``)."""
+    import pycountry  # here, not at the top: its import costs 0.1 s that only validation needs
+
     if codes == schema.OBLAST_CODES:
         return frozenset(s.code for s in pycountry.subdivisions.get(country_code="UA"))
     return frozenset(c.alpha_2 for c in pycountry.countries)
@@ -164,7 +169,6 @@ def _cell_check(f: Field) -> list[pa.Check]:
 
 
 cell_checks = _cell_check  # the cases table (cases.py) checks its cells alike
-_DECIMAL = r"-?[0-9]{1,3}(?:\.[0-9]{1,15})?"
 
 # Cross-column rules: (column blamed, message, predicate that is True for good rows).
 RowRule = tuple[str, str, Callable[[pd.DataFrame], pd.Series]]
@@ -182,8 +186,8 @@ def _in_own_oblast(df: pd.DataFrame) -> pd.Series:
     boxes, margin = oblast_boxes(), schema.OBLAST_MARGIN_DEGREES
     code = df["admin1_code"].where(df["country"].eq("UA"))
     # Cells that fail their own check (e.g. a latitude of 91) are reported there, not here.
-    lat = _numbers(df["lat"], _DECIMAL).where(lambda x: x.between(-90, 90))
-    lon = _numbers(df["lon"], _DECIMAL).where(lambda x: x.between(-180, 180))
+    lat = _numbers(df["lat"], _DECIMAL).where(lambda x: x.between(*_BOUNDS["lat"]))
+    lon = _numbers(df["lon"], _DECIMAL).where(lambda x: x.between(*_BOUNDS["lon"]))
     west, south, east, north = (code.map({c: box[i] for c, box in boxes.items()}) for i in range(4))
     outside = (
         lon.lt(west - margin)
@@ -272,8 +276,8 @@ def _row_rules(kind: str) -> list[RowRule]:
 def table_schema(kind: str) -> pa.DataFrameSchema:
     """Return the pandera schema of one table, built from :mod:`dashboard.schema`.
 
-    Columns carry no dtype: :func:`read_rows` yields text only, and skipping pandera's dtype
-    check halves the validation time.
+    Built once per kind. Columns carry no dtype: :func:`read_rows` yields text only, so
+    pandera's dtype check, a large share of validation time, would prove nothing.
     """
     columns = {f.name: pa.Column(None, checks=_cell_check(f)) for f in schema.table_fields(kind)}
     checks = [
@@ -336,7 +340,7 @@ def _records(
         chunk = _RECORD.match(text, pos).group()
         cells, reason = _parse(chunk)
         if not reason and width is not None and cells and len(cells) != width:
-            reason = f"has {len(cells)} cells, header has {width}"
+            reason = f"has {len(cells)} cell{'s' * (len(cells) != 1)}, header has {width}"
         breaks = _line_breaks(chunk)
         inner = breaks - chunk.endswith(("\n", "\r"))
         if reason and inner:
@@ -344,8 +348,9 @@ def _records(
                 f" (it runs on to line {line + inner}: is a quote left open? The lines "
                 "after it are read again on their own)"
             )
-            yield _Record(line, None, reason), pos, line
+            record = _Record(line, None, reason)
             pos, line = pos + _LINE_BREAK.search(chunk).end(), line + 1
+            yield record, pos, line
             continue
         record = _Record(line, cells, reason)
         pos, line = pos + len(chunk), line + breaks
@@ -372,7 +377,7 @@ def _read_bytes(path: Path) -> tuple[bytes, str]:
 def _header_problem(header: list[str], expected: tuple[str, ...]) -> str:
     """Say what is wrong with a header: not UTF-8, a missing or a repeated column ("" if fine)."""
     if any(_NOT_UTF8.search(cell) for cell in header):
-        return "has a header that is not valid UTF-8"
+        return "has a header that is not valid UTF-8 (save the file as UTF-8)"
     missing = [c for c in expected if c not in header]
     if missing:
         return "lacks columns: " + ", ".join(missing)
@@ -500,6 +505,8 @@ def _empty(kind: str) -> pd.DataFrame:
 
 def validate_rows(frame: pd.DataFrame, kind: str, file: str) -> tuple[pd.DataFrame, list[Problem]]:
     """Split text rows into the kept ones and one problem per failed check."""
+    if frame.empty:
+        return frame, []
     try:
         table_schema(kind).validate(frame, lazy=True)
         return frame, []
