@@ -41,6 +41,7 @@ bench: $(BIN)/.installed-dev
 
 geo: $(BIN)/.installed-dev  ## rebuild data/geo (needs npm and the package registries)
 	$(BIN)/python scripts/build_geo.py
+	$(BIN)/python scripts/build_basemap.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .cache
