@@ -663,6 +663,11 @@ def _say_empty(fig: go.Figure, message: str) -> None:
             lat=[], lon=[], mode="markers", showlegend=False, hoverinfo="skip", name="empty"
         )
     )
+    _map_note(fig, message)
+
+
+def _map_note(fig: go.Figure, message: str) -> None:
+    """Write a short note across the top of a map."""
     fig.add_annotation(
         text=message,
         x=0.5,
@@ -764,17 +769,7 @@ def choropleth_figure(
         height=600,
     )
     if summary.empty or not summary[metric].any():
-        fig.add_annotation(
-            text=f"{label}: none in these filters.",
-            x=0.5,
-            y=0.97,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            font={"size": 15, "color": "#222"},
-            bgcolor="rgba(255,255,255,0.9)",
-            borderpad=6,
-        )
+        _map_note(fig, f"{label}: none in these filters.")
     return fig
 
 
