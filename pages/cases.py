@@ -60,12 +60,7 @@ for case in shown:
         "source_url",
     ]
     table = in_scope.sort_values("date", ascending=False)[columns].dropna(axis=1, how="all")
-    st.dataframe(
-        ui.for_display(table),
-        hide_index=True,
-        width="stretch",
-        column_config=ui.event_table_config(),
-    )
+    ui.event_table(table)
     ui.download_buttons(
         in_scope,
         ui.view_label(case.case_id, replace(filters, case=case)),

@@ -39,11 +39,8 @@ for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
         name = "events" if kind is None else schema.KINDS[kind].file.removesuffix(".csv")
         st.write(f"{len(rows):,} {name}. Select a row to open it.")
         key = f"table_{kind or 'all'}"
-        st.dataframe(
-            ui.for_display(rows[columns]),
-            hide_index=True,
-            width="stretch",
-            column_config=ui.event_table_config(),
+        ui.event_table(
+            rows[columns],
             selection_mode="single-row",
             key=key,
             on_select=partial(ui.open_selected, key, rows["event_id"].tolist()),

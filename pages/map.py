@@ -112,9 +112,4 @@ else:
         "source_url",
     ] + (["distance_km"] if "distance_km" in events else [])
     shown = events.sort_values("distance_km" if "distance_km" in events else "date")
-    st.dataframe(
-        ui.for_display(shown[columns]),
-        hide_index=True,
-        width="stretch",
-        column_config=ui.event_table_config(),
-    )
+    ui.event_table(shown[columns])

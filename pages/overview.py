@@ -24,12 +24,7 @@ else:
     st.subheader("Latest events")
     latest = events.sort_values("date", ascending=False).head(10)
     latest = latest[["event_id", "date", "kind", "title", "place", "source_url"]]
-    st.dataframe(
-        ui.for_display(latest),
-        hide_index=True,
-        width="stretch",
-        column_config=ui.event_table_config(),
-    )
+    ui.event_table(latest)
     st.page_link(
         "pages/explore.py",
         label="Explore every event and download CSV",

@@ -25,7 +25,7 @@ from dashboard.filters import (
     Rejected,
 )
 
-__all__ = ["filter_summary", "for_display", "metric_number", "plain", "problem_frame"]
+__all__ = ["filter_summary", "plain", "problem_frame"]  # used by the pages through ui
 
 logger = logging.getLogger(__name__)
 EVENT_KEY = "event"
@@ -245,6 +245,20 @@ def view_url(page: str, filters: Filters) -> str:
         match = re.match(r"(https?://[^/]+)", url)
         base = match.group(1) if match else ""
     return f"{base}/{page}" + (f"?{query}" if query else "")
+
+
+def event_table(events: pd.DataFrame, **options: object):
+    """Show event rows as a table: blanks for missing text, clickable sources, readable dates.
+
+    ``options`` go to ``st.dataframe`` (``key``, ``selection_mode``, ``on_select``...).
+    """
+    return st.dataframe(
+        for_display(events),
+        hide_index=True,
+        width="stretch",
+        column_config=event_table_config(),
+        **options,
+    )
 
 
 def event_table_config() -> dict:
