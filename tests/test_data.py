@@ -16,7 +16,7 @@ from shapely.geometry import Point, shape
 from dashboard import config, geo, schema
 from dashboard.tables import load_dataset, read_rows
 
-FIRST_DAY = pd.Timestamp("2013-11-21")  # the ICC's Ukraine situation starts with Euromaidan
+FIRST_DAY = pd.Timestamp(schema.FIRST_DAY)  # the ICC's Ukraine situation starts with Euromaidan
 # Natural Earth's Kyiv city polygon is about twice the real city: the two Kyiv units may swap.
 KYIV_UNITS = {"UA-30", "UA-32"}
 MINIMUM_ROWS = {"strike": 150, "deportation": 40, "visit": 30, "statement": 60}

@@ -26,8 +26,8 @@ from dashboard.oblasts import OBLAST_NAMES
 DEFAULT_RADIUS_KM = 30.0
 RADIUS_RANGE_KM = (1.0, 1000.0)
 MAX_QUERY_LENGTH = 200
-FIRST_DAY = date(2013, 11, 21)  # Euromaidan: the earliest date the ICC's Ukraine situation covers
-EVENT_ID = re.compile(r"(STR|DEP|VIS|STA)-[0-9]{4,}")
+FIRST_DAY = schema.FIRST_DAY
+EVENT_ID = re.compile("(" + "|".join(k.prefix for k in schema.KINDS.values()) + ")-[0-9]{4,}")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 # Points known only to these precisions are "somewhere in the oblast/country": a radius search
