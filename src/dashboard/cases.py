@@ -7,7 +7,6 @@ the court has charged that incident: the warrants' full contents are sealed.
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +16,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from dashboard import config, schema
-from dashboard.tables import Problem, cell_checks
+from dashboard.tables import Problem, cell_checks, read_rows
 
 TYPE_COLUMN = {"strike": "target_type", "deportation": "deportation_type"}
 
@@ -143,23 +142,9 @@ def _rules(frame: pd.DataFrame) -> list[tuple[str, str, pd.Series]]:
 def load_cases(path: Path) -> tuple[tuple[Case, ...], tuple[Problem, ...]]:
     """Read and validate the cases table; a bad row is left out with its reasons."""
     name = path.name
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except FileNotFoundError:
-        return (), (Problem(name, None, None, "is missing"),)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        return (), (Problem(name, None, None, f"cannot be read as UTF-8 CSV: {exc}"),)
-    columns = [f.name for f in schema.CASE_FIELDS]
-    if rows and (missing := [c for c in columns if c not in rows[0]]):
-        return (), (Problem(name, 1, None, "lacks columns: " + ", ".join(missing)),)
-    frame = pd.DataFrame(
-        [{c: (r.get(c) or "").strip() for c in columns} for r in rows],
-        columns=columns,
-        dtype=str,
-        index=range(2, len(rows) + 2),
-    )
-    problems: list[Problem] = []
+    frame, problems, _ = read_rows(path, schema.CASE_FIELDS)
+    if frame.empty:
+        return (), tuple(problems)
     table = pa.DataFrameSchema(
         {f.name: pa.Column(str, checks=cell_checks(f)) for f in schema.CASE_FIELDS}
     )

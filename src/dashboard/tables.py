@@ -441,8 +441,9 @@ def _cell_problems(
     return problems
 
 
-def read_rows(path: Path, kind: str) -> tuple[pd.DataFrame, list[Problem], int]:
-    """Read a table as text, one row per well-formed CSV record, indexed by line number.
+def read_rows(path: Path, fields: tuple[Field, ...]) -> tuple[pd.DataFrame, list[Problem], int]:
+    """Read a table of ``fields`` as text, one row per well-formed CSV record, indexed by line
+    number (an event table's fields are ``schema.table_fields(kind)``).
 
     The file is read as bytes and checked record by record: a record that has the wrong number
     of cells, or a cell that is not valid UTF-8, is over 128 KB or holds a control character, is
@@ -451,10 +452,9 @@ def read_rows(path: Path, kind: str) -> tuple[pd.DataFrame, list[Problem], int]:
     yields no rows. Cells are stripped of surrounding white space.
     """
     name = path.name
-    fields = schema.table_fields(kind)
     data, unreadable = _read_bytes(path)
     if unreadable:
-        return _empty(kind), [Problem(name, None, None, unreadable)], 0
+        return _empty(fields), [Problem(name, None, None, unreadable)], 0
     try:
         text, clean = data.decode("utf-8"), True
     except UnicodeDecodeError:
@@ -462,7 +462,7 @@ def read_rows(path: Path, kind: str) -> tuple[pd.DataFrame, list[Problem], int]:
     text = text.removeprefix("\ufeff")
     first = next(_records(text, None), None)
     if first is None:
-        return _empty(kind), [Problem(name, None, None, "is empty")], 0
+        return _empty(fields), [Problem(name, None, None, "is empty")], 0
     head, pos, line = first
     header = [cell.strip() for cell in head.cells or []]
     wrong = (
@@ -471,7 +471,7 @@ def read_rows(path: Path, kind: str) -> tuple[pd.DataFrame, list[Problem], int]:
         else _header_problem(header, tuple(f.name for f in fields))
     )
     if wrong:
-        return _empty(kind), [Problem(name, head.line, None, wrong)], 0
+        return _empty(fields), [Problem(name, head.line, None, wrong)], 0
     positions = [(header.index(f.name), f) for f in fields]
     rows, lines, problems, count = [], [], [], 0
     for record, _, _ in _records(text, len(header), pos, line):
@@ -495,9 +495,9 @@ def read_rows(path: Path, kind: str) -> tuple[pd.DataFrame, list[Problem], int]:
     return frame, problems, count
 
 
-def _empty(kind: str) -> pd.DataFrame:
+def _empty(fields: tuple[Field, ...]) -> pd.DataFrame:
     return pd.DataFrame(
-        columns=list(schema.table_columns(kind)),
+        columns=[f.name for f in fields],
         dtype=str,
         index=pd.Index([], name=LINE, dtype=int),
     )
@@ -549,7 +549,7 @@ def typed(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
 
 def load_table(path: Path, kind: str) -> Table:
     """Read, validate and type one table file."""
-    text, problems, count = read_rows(path, kind)
+    text, problems, count = read_rows(path, schema.table_fields(kind))
     kept, more = validate_rows(text, kind, path.name)
     ordered = sorted(problems + more, key=lambda p: p.line or 0)
     return Table(kind, count, typed(kept, kind), tuple(ordered))
