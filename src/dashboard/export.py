@@ -40,13 +40,9 @@ def to_csv_bytes(events: pd.DataFrame) -> bytes:
     Excel reads Cyrillic right), every text cell quoted (so no separator can split a cell into
     a formula) and formula starts neutralised."""
     out = events.reindex(columns=export_columns(events))
-    for column in out.columns:
-        if column in {"date", "end_date", "source_date"}:
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
-        elif not pd.api.types.is_numeric_dtype(out[column]):
-            out[column] = neutralise(out[column])
-    text = out.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
-    return text.encode("utf-8-sig")
+    for column in ("date", "end_date", "source_date"):
+        out[column] = out[column].dt.strftime("%Y-%m-%d")
+    return spreadsheet_csv_bytes(out)
 
 
 def file_stem(label: str, data_version: str) -> str:
@@ -66,13 +62,13 @@ def to_zip_bytes(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.csv", to_csv_bytes(events))
-        archive.writestr("data-dictionary.csv", to_csv_bytes_plain(dictionary))
+        archive.writestr("data-dictionary.csv", spreadsheet_csv_bytes(dictionary))
         archive.writestr("CITATION.txt", citation_text + "\n")
     return buffer.getvalue()
 
 
-def to_csv_bytes_plain(frame: pd.DataFrame) -> bytes:
-    """Any small table as spreadsheet-safe CSV (quoted, neutralised, UTF-8 with BOM)."""
+def spreadsheet_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Any table as spreadsheet-safe CSV: text cells neutralised and quoted, UTF-8 with BOM."""
     out = frame.apply(lambda c: c if pd.api.types.is_numeric_dtype(c) else neutralise(c))
     return out.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC).encode(
         "utf-8-sig"
