@@ -93,11 +93,6 @@ def write_manifest(name: str, manifest: dict[str, Any], folder: Path | None = No
     return path
 
 
-def read_manifest(name: str, folder: Path | None = None) -> dict[str, Any]:
-    """Read one set's manifest."""
-    return json.loads(manifest_path(name, folder).read_text(encoding="utf-8"))
-
-
 def list_sets(folder: Path | None = None) -> list[dict[str, Any]]:
     """Return the manifests of every complete set in the folder, by name."""
     folder = folder or config.IMPORT_DIR
