@@ -314,7 +314,7 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
             + "\n".join(
                 f"- [{r}](/explore?event={r}) {plain(titles.get(r, ''))}"
                 for r in (link.strip() for link in related)
-                if filters_event_id(r)
+                if EVENT_ID.fullmatch(r)  # only well-formed ids go into a link
             )
         )
     within = cases.cases_of(events, str(row["event_id"]))
@@ -333,11 +333,6 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
         {"field": [f.name for f in fields], "value": [display.cell(row[f.name]) for f in fields]}
     )
     st.dataframe(shown, hide_index=True, width="stretch")
-
-
-def filters_event_id(text: str) -> bool:
-    """True for a well-formed event id (safe to put into a link)."""
-    return bool(EVENT_ID.fullmatch(text))
 
 
 def view_label(name: str, filters: Filters) -> str:
