@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard import schema
-from dashboard.tables import _records, load_dataset
+from dashboard.records import _records
+from dashboard.tables import load_dataset
 from tests.conftest import COMMON, SAMPLE_ROWS
 
 FAST = settings(

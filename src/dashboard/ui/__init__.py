@@ -12,10 +12,9 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, cases, config, display, export, figures, geo, schema, tables
-from dashboard.display import filter_summary, for_display, metric_number, plain, problem_frame
+from dashboard import about, config, display, export, geo, tables
+from dashboard.display import filter_summary, plain, problem_frame
 from dashboard.filters import (
-    EVENT_ID,
     FILTERS,
     FIRST_DAY,
     MAX_QUERY_LENGTH,
@@ -24,8 +23,20 @@ from dashboard.filters import (
     FilterSpec,
     Rejected,
 )
+from dashboard.ui.cases import case_card, case_statements, founding_story, headline_figures
+from dashboard.ui.events import event_detail, event_table
 
-__all__ = ["filter_summary", "plain", "problem_frame"]  # used by the pages through ui
+__all__ = [  # used by the pages through ui
+    "case_card",
+    "case_statements",
+    "event_detail",
+    "event_table",
+    "filter_summary",
+    "founding_story",
+    "headline_figures",
+    "plain",
+    "problem_frame",
+]
 
 logger = logging.getLogger(__name__)
 EVENT_KEY = "event"
@@ -247,94 +258,6 @@ def view_url(page: str, filters: Filters) -> str:
     return f"{base}/{page}" + (f"?{query}" if query else "")
 
 
-def event_table(events: pd.DataFrame, **options: object):
-    """Show event rows as a table: blanks for missing text, clickable sources, readable dates.
-
-    ``options`` go to ``st.dataframe`` (``key``, ``selection_mode``, ``on_select``...).
-    """
-    return st.dataframe(
-        for_display(events),
-        hide_index=True,
-        width="stretch",
-        column_config=event_table_config(),
-        **options,
-    )
-
-
-def event_table_config() -> dict:
-    """Column settings shared by every event table: clickable sources, readable dates."""
-    return {
-        "event_id": st.column_config.TextColumn("Event", width="small"),
-        "date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-        "end_date": st.column_config.DateColumn("Until", format="YYYY-MM-DD"),
-        "source_date": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
-        "source_url": st.column_config.LinkColumn(
-            "Source", validate=r"^https?://", display_text=r"https?://(?:www\.)?([^/]+)"
-        ),
-        "kind": st.column_config.TextColumn("Kind"),
-        "place": st.column_config.TextColumn("Place"),
-        "admin1": st.column_config.TextColumn("Oblast"),
-        "geo_precision": st.column_config.TextColumn("Located to"),
-        "actor": st.column_config.TextColumn("Actor"),
-        "verification": st.column_config.TextColumn("Verification"),
-        "title": st.column_config.TextColumn("Title", width="large"),
-        "distance_km": st.column_config.NumberColumn("Distance (km)", format="%.1f"),
-        "killed": st.column_config.NumberColumn("Killed", format="%d"),
-        "injured": st.column_config.NumberColumn("Injured", format="%d"),
-        "children": st.column_config.NumberColumn("Children", format="%d"),
-    }
-
-
-def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
-    """Show every field of one event with its sources, related events and cases as links.
-
-    ``events`` is the whole record, so related events outside the current view are named.
-    """
-    kind = schema.KINDS[str(row["kind"])]
-    st.subheader(plain(row["title"]))
-    when = row["date"].date().isoformat()
-    if pd.notna(row["end_date"]):
-        when += f" to {row['end_date'].date().isoformat()}"
-    st.caption(
-        f"{plain(row['event_id'])} · {kind.label[:-1]} · {when} · "
-        f"{plain(row['place'])} ({plain(row['place_uk'])}) · {plain(row['verification'])}"
-    )
-    st.markdown(plain(row["description"]))
-    if kind.name == "statement" and pd.notna(row["quote"]) and str(row["quote"]):
-        st.markdown(f"> “{plain(row['quote'])}” — {plain(row['speaker'])}")
-    sources = [display.safe_link(row["source_url"], str(row["source_name"]))]
-    others = "" if pd.isna(row["other_sources"]) else str(row["other_sources"])
-    sources += [display.safe_link(url.strip()) for url in others.split(";") if url.strip()]
-    st.markdown("**Sources**\n\n" + "\n".join(f"- {s}" for s in sources))
-    related = [r for r in display.cell(row["related"]).split(";") if r.strip()]
-    if related:
-        titles = events.set_index("event_id")["title"]
-        st.markdown(
-            "**Related events**\n\n"
-            + "\n".join(
-                f"- [{r}](/explore?event={r}) {plain(titles.get(r, ''))}"
-                for r in (link.strip() for link in related)
-                if EVENT_ID.fullmatch(r)  # only well-formed ids go into a link
-            )
-        )
-    within = cases.cases_of(events, str(row["event_id"]))
-    if within:
-        st.markdown(
-            "**Within the scope of**\n\n"
-            + "\n".join(f"- [{plain(c.title)}](/cases?case={c.case_id})" for c in within)
-        )
-        st.caption(plain(cases.SCOPE_NOTE))
-    fields = [
-        f
-        for f in schema.table_fields(kind.name)
-        if f.name not in {"title", "description", "source_url", "other_sources"}
-    ]
-    shown = pd.DataFrame(
-        {"field": [f.name for f in fields], "value": [display.cell(row[f.name]) for f in fields]}
-    )
-    st.dataframe(shown, hide_index=True, width="stretch")
-
-
 def view_label(name: str, filters: Filters) -> str:
     """A short label of a view for file names: 'strikes kind strike start 2023-01-10'."""
     params = filters.without_event().to_query_params()
@@ -407,100 +330,6 @@ def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd
     show_notices(data)
     events = filters.apply(data.events)
     return data, filters, events
-
-
-FIGURE_LABELS = {
-    "killed": "Killed in strikes",
-    "injured": "Injured in strikes",
-    "children_removed": "Children removed",
-    "children_returned": "Children returned",
-}
-
-
-def headline_figures(events: pd.DataFrame, names: tuple[str, ...] = ()) -> None:
-    """Show the headline figures of ``events`` (only ``names`` when given) with what each
-    counts and leaves out."""
-    computed = {k: v for k, v in figures.headline(events).items() if not names or k in names}
-    for column, (name, figure) in zip(st.columns(len(computed)), computed.items(), strict=True):
-        column.metric(FIGURE_LABELS[name], metric_number(figure.value), help=figure.definition)
-        column.caption(plain(figures.counted_text(figure)))
-    for name, report in figures.largest_reports(events).items():
-        what = "children" if name == "children" else "people killed"
-        st.caption(
-            f"Not added above: the largest figure a report or campaign summary in view "
-            f"states is {report.value:,} {what} "
-            f"([{plain(report.event_id)}](/explore?event={report.event_id}), "
-            f"{plain(report.source_name)}, {report.date})."
-        )
-
-
-FOUNDING_STORY = (
-    (
-        "STA-0013",
-        "7 March 2023: the prosecutor, back from the south, says child deportations "
-        "are investigated as a priority",
-    ),
-    ("VIS-0035", "28 February 2023: his visit to an emptied children's home and to strike sites"),
-    (
-        "STA-0014",
-        "13 March 2023: the report that the court would open two cases, over the "
-        "abduction of children and over strikes on power plants; the court declines "
-        "to comment",
-    ),
-    ("STA-0015", "14 March 2023: the Kremlin says it does not recognise the court"),
-    ("STA-0017", "17 March 2023: the first warrants, for Putin and Lvova-Belova"),
-)
-
-
-def founding_story(events: pd.DataFrame) -> None:
-    """Tell how the cases came to be, each step a link to its event (only those present)."""
-    present = set(events["event_id"])
-    steps = [
-        f"- [{event_id}](/explore?event={event_id}) {plain(text)}"
-        for event_id, text in FOUNDING_STORY
-        if event_id in present
-    ]
-    if steps:
-        with st.expander("How the cases began", icon=":material/history_edu:"):
-            st.markdown("\n".join(steps))
-
-
-def case_card(case: cases.Case) -> None:
-    """Suspects, charges, period, status and source of one case."""
-    people = "\n".join(
-        f"- **{plain(name)}**, {plain(position)}"
-        for name, position in zip(case.suspects, case.positions, strict=True)
-    )
-    period = (
-        f"{case.period_start.isoformat()} to "
-        f"{case.period_end.isoformat() if case.period_end else 'an open end'}"
-    )
-    left, right = st.columns(2)
-    left.markdown(f"**Suspects**\n\n{people}")
-    right.markdown(
-        f"**Alleged crimes**: {plain(case.crimes)} (Rome Statute art. "
-        f"{plain(', '.join(case.articles))})\n\n"
-        f"**Period named**: {period}\n\n"
-        f"**Warrants issued** {case.issued.isoformat()}, made public "
-        f"{case.made_public.isoformat()} · **Status**: {plain(case.status)}\n\n"
-        f"**Source**: {display.safe_link(case.source_url, case.source_name)}"
-    )
-    st.markdown(plain(case.conduct))
-
-
-def case_statements(case: cases.Case, events: pd.DataFrame) -> None:
-    """List the statements about a case (the court's, the Kremlin's, others'), as links."""
-    about_case = events[events["event_id"].isin(case.related)].sort_values("date")
-    if about_case.empty:
-        return
-    st.subheader("Statements about the case")
-    st.markdown(
-        "\n".join(
-            f"- {row.date.date().isoformat()} [{row.event_id}](/explore?event={row.event_id}) "
-            f"{plain(row.title)} ({plain(display.cell(row.speaker))})"
-            for row in about_case.itertuples()
-        )
-    )
 
 
 def guarded(step):

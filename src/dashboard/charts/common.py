@@ -1,0 +1,72 @@
+"""What the charts share: Ukraine's frame on a map, marker styles by place precision,
+the shaded metrics and hover text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+UKRAINE_CENTER = {"lat": 48.5, "lon": 31.3}
+
+
+UKRAINE_ZOOM = 4.6
+
+
+# Ukraine's extent (mainland and Crimea), kept in view when routes widen the map.
+UKRAINE_LAT = np.array([44.4, 52.4])
+
+
+UKRAINE_LON = np.array([22.1, 40.2])
+
+
+UKRAINE_FILL = "rgba(250, 248, 240, 0.9)"
+
+
+MAP_STYLE = "white-bg"
+
+
+# Larger, paler markers say "somewhere around here" for places known only to oblast or country.
+PRECISION_MARKERS = {
+    "exact": (8, 0.9),
+    "settlement": (9, 0.85),
+    "admin1": (18, 0.35),
+    "country": (24, 0.25),
+}
+
+
+METRICS = {
+    "events": "Events",
+    "killed": "People killed",
+    "children": "Children (deportation events)",
+}
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Strings for hover and labels: missing values blank, never 'None', 'nan' or '<NA>'."""
+    return values.astype("string").fillna("").astype(str)
+
+
+def _hover(events: pd.DataFrame) -> np.ndarray:
+    """Return customdata rows (id, date, title, place) shared by every point trace."""
+    return np.column_stack(
+        [
+            _text(events["event_id"]),
+            events["date"].dt.strftime("%Y-%m-%d").fillna(""),
+            _text(events["title"]),
+            _text(events["place"]),
+        ]
+    )
+
+
+HOVER_TEMPLATE = (
+    "<b>%{customdata[2]}</b><br>%{customdata[1]} · %{customdata[3]}"
+    "<br>%{customdata[0]}<extra></extra>"
+)
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
