@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-fast lint validate bench geo screenshots clean
+.PHONY: run test test-fast lint validate bench geo screenshots clean messages translations
 
 $(BIN)/.installed-run: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,10 @@ $(BIN)/.installed-dev: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@ $(BIN)/.installed-run
 
-run: $(BIN)/.installed-run
+LOCALES := src/dashboard/locale
+CATALOGS := $(wildcard $(LOCALES)/*/LC_MESSAGES/dashboard.po)
+
+run: $(BIN)/.installed-run translations
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
@@ -42,6 +45,17 @@ bench: $(BIN)/.installed-dev
 geo: $(BIN)/.installed-dev  ## rebuild data/geo (needs npm and the package registries)
 	$(BIN)/python scripts/build_geo.py
 	$(BIN)/python scripts/build_basemap.py
+
+messages: $(BIN)/.installed-dev  ## extract interface strings and merge them into every catalog
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k ngettext:1,2 --no-location --sort-output \
+		--omit-header -o $(LOCALES)/dashboard.pot .
+	$(BIN)/pybabel update -D dashboard -i $(LOCALES)/dashboard.pot -d $(LOCALES) \
+		--no-location --ignore-obsolete
+
+translations: $(BIN)/.installed-run $(CATALOGS:.po=.mo)  ## compile catalogs (the app also compiles stale ones in memory)
+
+$(LOCALES)/%/LC_MESSAGES/dashboard.mo: $(LOCALES)/%/LC_MESSAGES/dashboard.po $(BIN)/.installed-run
+	$(BIN)/pybabel compile --statistics -D dashboard -d $(LOCALES) -l $*
 
 clean:
 	rm -rf $(VENV) .pytest_cache .cache

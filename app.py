@@ -3,19 +3,28 @@
 import streamlit as st
 
 from dashboard import ui
+from dashboard.i18n import _
 
-st.set_page_config(page_title="ICC Ukraine events", page_icon=":material/balance:", layout="wide")
-
+st.set_page_config(layout="wide", page_icon=":material/balance:")
+ui.guarded(ui.language_choice)
+st.set_page_config(page_title=_("ICC Ukraine events"))
 page = st.navigation(
     [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/map.py", title="Map", icon=":material/map:", url_path="map"),
         st.Page(
-            "pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"
+            "pages/overview.py", title=_("Overview"), icon=":material/dashboard:", default=True
         ),
-        st.Page("pages/cases.py", title="Cases", icon=":material/gavel:", url_path="cases"),
-        st.Page("pages/explore.py", title="Explore", icon=":material/table:", url_path="explore"),
-        st.Page("pages/about.py", title="About", icon=":material/info:", url_path="about"),
+        st.Page("pages/map.py", title=_("Map"), icon=":material/map:", url_path="map"),
+        st.Page(
+            "pages/timeline.py",
+            title=_("Timeline"),
+            icon=":material/timeline:",
+            url_path="timeline",
+        ),
+        st.Page("pages/cases.py", title=_("Cases"), icon=":material/gavel:", url_path="cases"),
+        st.Page(
+            "pages/explore.py", title=_("Explore"), icon=":material/table:", url_path="explore"
+        ),
+        st.Page("pages/about.py", title=_("About"), icon=":material/info:", url_path="about"),
     ]
 )
 st.session_state["filters"] = ui.guarded(ui.sidebar_filters)

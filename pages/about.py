@@ -3,38 +3,50 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, schema, ui
+from dashboard import about, i18n, schema, ui
+from dashboard.i18n import _
 
-data, filters, events = ui.page_start("About this record")
-st.markdown(about.METHODOLOGY)
+data, filters, events = ui.page_start(_("About this record"))
+st.markdown("\n\n".join(_(paragraph) for paragraph in about.METHODOLOGY))
 
-st.header("Coverage")
-st.caption("Events per kind and year in the whole record (filters not applied).")
+st.header(_("Coverage"))
+st.caption(_("Events per kind and year in the whole record (filters not applied)."))
 st.dataframe(about.coverage(data.events), width="stretch")
 
-st.header("Data quality")
+st.header(_("Data quality"))
 quality = about.quality(data)
 left, middle, right = st.columns(3)
-left.metric("Rows kept", f"{quality['kept']:,}")
-middle.metric("Rows left out by validation", f"{quality['rejected']:,}")
-right.metric("Confirmed by 2+ sources or an official record", f"{quality['confirmed_share']:.0%}")
+left.metric(_("Rows kept"), i18n.number(quality["kept"]))
+middle.metric(_("Rows left out by validation"), i18n.number(quality["rejected"]))
+right.metric(
+    _("Confirmed by 2+ sources or an official record"),
+    f"{i18n.number(100 * quality['confirmed_share'])} %",
+)
 st.dataframe(quality["by_verification"], width="stretch")
 if data.problems:
     st.dataframe(ui.problem_frame(data.problems), hide_index=True, width="stretch")
 else:
-    st.success("Every row of every table passed validation.")
+    st.success(_("Every row of every table passed validation."))
 
-st.header("Data dictionary")
-st.caption("Generated from the schema the validator uses; every table has the common columns.")
+st.header(_("Data dictionary"))
+st.caption(_("Generated from the schema the validator uses; every table has the common columns."))
 for name, frame in about.dictionary().items():
     st.subheader(name)
     st.dataframe(frame, hide_index=True, width="stretch")
 
-st.header("Attribution")
-st.markdown(about.ATTRIBUTION)
+st.header(_("Attribution"))
+st.markdown("\n".join(f"- {_(item)}" for item in about.ATTRIBUTION))
+first, last = (
+    (i18n.day(pd.Timestamp(data.events["date"].min())), i18n.day(data.events["date"].max()))
+    if len(data.events)
+    else ("—", "—")
+)
 st.caption(
-    f"Data version {ui.data_version()} · {len(data.events):,} events · "
-    f"{pd.Timestamp(data.events['date'].min()).date() if len(data.events) else '—'} to "
-    f"{pd.Timestamp(data.events['date'].max()).date() if len(data.events) else '—'} · "
-    f"{len(schema.KINDS)} tables"
+    _("Data version {version} · {events} events · {first} to {last} · {tables} tables").format(
+        version=ui.data_version(),
+        events=i18n.number(len(data.events)),
+        first=first,
+        last=last,
+        tables=len(schema.KINDS),
+    )
 )

@@ -4,40 +4,47 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import cases, charts, ui
+from dashboard import cases, charts, i18n, ui
+from dashboard.i18n import _
 
 CASE_FIGURES = {"strike": ("killed", "injured"), "deportation": ("children_removed",)}
 
-data, filters, _ = ui.page_start(
-    "The ICC's Ukraine cases",
-    "What each set of arrest warrants covers, and the recorded events that match its public "
-    "description.",
+data, filters, _events = ui.page_start(
+    _("The ICC's Ukraine cases"),
+    _(
+        "What each set of arrest warrants covers, and the recorded events that match its public "
+        "description."
+    ),
 )
-st.info(cases.SCOPE_NOTE, icon=":material/gavel:")
+st.info(_(cases.SCOPE_NOTE), icon=":material/gavel:")
 ui.founding_story(data.events)
 
 shown = [filters.case] if filters.case else list(cases.all_cases())
 if not shown:
-    st.warning("No cases could be read from data/cases.csv.")
+    st.warning(_("No cases could be read from data/cases.csv."))
 for case in shown:
-    st.header(ui.plain(case.title), anchor=case.case_id)
+    st.header(ui.plain(ui.case_title(case)), anchor=case.case_id)
     ui.case_card(case)
     # The sidebar's other filters still apply; the case filter is this section's own.
     in_scope = replace(filters, case=case).apply(data.events)
-    st.subheader("Events within scope")
+    st.subheader(_("Events within scope"))
     st.caption(
-        ui.plain(f"{len(in_scope):,} events: {case.scope_text()}")
+        ui.plain(
+            i18n.ngettext("{n} event: {scope}", "{n} events: {scope}", len(in_scope)).format(
+                n=i18n.number(len(in_scope)), scope=case.scope_text()
+            )
+        )
         + " · "
         + ui.filter_summary(replace(filters, case=None), len(in_scope), len(data.events))
     )
     ui.headline_figures(in_scope, CASE_FIGURES[case.scope_kind])
     if in_scope.empty:
-        st.info("No recorded event falls within this case's scope under the current filters.")
+        st.info(_("No recorded event falls within this case's scope under the current filters."))
         continue
     timeline = charts.timeline_figure(in_scope, "month")
     st.plotly_chart(
         charts.shade_period(
-            timeline, case.period_start, case.period_end, "period named in the warrants"
+            timeline, case.period_start, case.period_end, _("period named in the warrants")
         ),
         width="stretch",
         key=f"timeline_{case.case_id}",

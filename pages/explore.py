@@ -5,9 +5,10 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard import export, schema, ui
+from dashboard import export, i18n, schema, ui
+from dashboard.i18n import _
 
-data, filters, events = ui.page_start("Explore")
+data, filters, events = ui.page_start(_("Explore"))
 st.caption(ui.filter_summary(filters, len(events), len(data.events)))
 
 if filters.event:
@@ -15,16 +16,18 @@ if filters.event:
     with st.container(border=True):
         if match.empty:
             st.warning(
-                f"No event {filters.event} in the data (it may have been rejected by "
-                "validation, see the notice above)."
+                _(
+                    "No event {event} in the data (it may have been rejected by "
+                    "validation, see the notice above)."
+                ).format(event=filters.event)
             )
         else:
             ui.event_detail(match.iloc[0], data.events)
-        st.button("Close event", icon=":material/close:", on_click=ui.open_event, args=("",))
+        st.button(_("Close event"), icon=":material/close:", on_click=ui.open_event, args=("",))
 
 LEAD = ["event_id", "date", "end_date", "title", "place", "admin1"]
 TAIL = ["actor", "verification", "source_url"]
-tabs = st.tabs(["All"] + list(schema.KIND_LABELS.values()))
+tabs = st.tabs([_("All")] + [ui.kind_label(kind) for kind in schema.KINDS])
 for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
     rows = events if kind is None else events[events["kind"] == kind]
     own = (
@@ -37,7 +40,13 @@ for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
         columns.append("distance_km")
     with tab:
         name = "events" if kind is None else schema.KINDS[kind].file.removesuffix(".csv")
-        st.write(f"{len(rows):,} {name}. Select a row to open it.")
+        st.write(
+            i18n.ngettext(
+                "{n} event. Select a row to open it.",
+                "{n} events. Select a row to open it.",
+                len(rows),
+            ).format(n=i18n.number(len(rows)))
+        )
         key = f"table_{kind or 'all'}"
         ui.event_table(
             rows[columns],
@@ -52,7 +61,7 @@ for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
             view=ui.view_url("explore", filters.without_event()),
         )
 
-st.subheader("Cite this view")
+st.subheader(_("Cite this view"))
 st.code(
     export.citation(
         ui.view_url("explore", filters.without_event()),

@@ -3,10 +3,10 @@ draw a box or lasso to list the events inside."""
 
 import streamlit as st
 
-from dashboard import basemap, charts, ui
+from dashboard import basemap, charts, i18n, ui
+from dashboard.i18n import _
 from dashboard.oblasts import OBLAST_NAMES
 
-MODES = {"points": "Points", "oblasts": "Oblast shading"}
 MAP_KEY = "points_map"
 
 
@@ -22,11 +22,13 @@ def _close_event() -> None:
     st.session_state.pop(MAP_KEY, None)
 
 
-data, filters, events = ui.page_start("Map")
+data, filters, events = ui.page_start(_("Map"))
 context = basemap.load_context()
+modes = {"points": _("Points"), "oblasts": _("Oblast shading")}
 mode = ui.view_choice(
-    "map", list(MODES), "points", st.segmented_control, "Show", format_func=MODES.get
+    "map", list(modes), "points", st.segmented_control, _("Show"), format_func=modes.get
 )
+oblast_names = {code: ui.oblast_name(code) for code in OBLAST_NAMES}
 
 if mode == "oblasts":
     metric = ui.view_choice(
@@ -34,28 +36,30 @@ if mode == "oblasts":
         list(charts.METRICS),
         "events",
         st.radio,
-        "Shade by",
-        format_func=charts.METRICS.get,
+        _("Shade by"),
+        format_func=lambda metric: _(charts.METRICS[metric]),
         horizontal=True,
     )
     summary = charts.oblast_summary(events, list(OBLAST_NAMES))
     st.plotly_chart(
-        charts.choropleth_figure(summary, ui.boundaries(), metric, OBLAST_NAMES, context),
+        charts.choropleth_figure(summary, ui.boundaries(), metric, oblast_names, context),
         width="stretch",
         key="choropleth",
     )
-    st.markdown(ui.plain(charts.describe_choropleth(summary, metric, OBLAST_NAMES)))
+    st.markdown(ui.plain(charts.describe_choropleth(summary, metric, oblast_names)))
     st.caption(
         f"{ui.filter_summary(filters, len(events), len(data.events))}. "
         + ui.plain(charts.unshaded_text(events))
     )
 else:
     routes = st.toggle(
-        "Deportation routes",
+        _("Deportation routes"),
         value=True,
         key="map_routes",
-        help="Lines from where children were taken to where they were brought, "
-        "for deportation records that give both places.",
+        help=_(
+            "Lines from where children were taken to where they were brought, "
+            "for deportation records that give both places."
+        ),
     )
     place = filters.near
     near = (place.query or place.name, place.lat, place.lon) if place else None
@@ -71,33 +75,39 @@ else:
     )
     st.markdown(ui.plain(charts.describe_map(events, routes)))
     st.caption(
-        f"{ui.filter_summary(filters, len(events), len(data.events))}. A bigger circle stands "
-        "for several events at one place (hover lists them); larger, paler circles are placed "
-        "only to the oblast or country. Click a circle to open its event; drag to move the map "
-        "and scroll to zoom. To list the events in an area, pick Box or Lasso Select in the "
-        "toolbar (top right) and drag."
+        f"{ui.filter_summary(filters, len(events), len(data.events))}. "
+        + _(
+            "A bigger circle stands for several events at one place (hover lists them); larger, "
+            "paler circles are placed only to the oblast or country. Click a circle to open its "
+            "event; drag to move the map and scroll to zoom. To list the events in an area, pick "
+            "Box or Lasso Select in the toolbar (top right) and drag."
+        )
     )
     if filters.event:
         match = data.events[data.events["event_id"] == filters.event]
         with st.container(border=True):
             if match.empty:
-                st.warning(f"No event {ui.plain(filters.event)} in the data.")
+                st.warning(_("No event {event} in the data.").format(event=ui.plain(filters.event)))
             else:
                 ui.event_detail(match.iloc[0], data.events)
-            st.button("Close event", icon=":material/close:", on_click=_close_event)
+            st.button(_("Close event"), icon=":material/close:", on_click=_close_event)
     picked = charts.selected_ids(chart.selection)
     if picked and not charts.clicked_event(chart.selection):
         events = events[events["event_id"].isin(picked)]
         left, right = st.columns([4, 1])
         left.info(
-            f"Map selection: {len(events)} event(s). Table and timeline below show only these."
+            i18n.ngettext(
+                "Map selection: {n} event. Table and timeline below show only it.",
+                "Map selection: {n} events. Table and timeline below show only these.",
+                len(events),
+            ).format(n=i18n.number(len(events)))
         )
-        if right.button("Clear selection", icon=":material/close:"):
+        if right.button(_("Clear selection"), icon=":material/close:"):
             del st.session_state[MAP_KEY]
             st.rerun()
 
 if events.empty:
-    st.info("No events match these filters. Clear some filters in the sidebar.")
+    st.info(_("No events match these filters. Clear some filters in the sidebar."))
 else:
     st.plotly_chart(charts.timeline_figure(events, "month"), width="stretch", key="map_timeline")
     st.markdown(ui.plain(charts.describe_timeline(events, "month")))

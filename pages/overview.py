@@ -2,32 +2,36 @@
 
 import streamlit as st
 
-from dashboard import charts, schema, ui
+from dashboard import charts, i18n, schema, ui
+from dashboard.i18n import _
 
 data, filters, events = ui.page_start(
-    "ICC Ukraine events",
-    "Sourced record of strikes on civilians, deportations of children, visits and statements "
-    "in the International Criminal Court's investigation of Russia's war against Ukraine.",
+    _("ICC Ukraine events"),
+    _(
+        "Sourced record of strikes on civilians, deportations of children, visits and statements "
+        "in the International Criminal Court's investigation of Russia's war against Ukraine."
+    ),
 )
 st.markdown(ui.filter_summary(filters, len(events), len(data.events)))
 
 columns = st.columns(len(schema.KINDS))
-for column, (kind, label) in zip(columns, schema.KIND_LABELS.items(), strict=True):
-    column.metric(label, f"{(events['kind'] == kind).sum():,}")
+for column, kind in zip(columns, schema.KINDS, strict=True):
+    column.metric(ui.kind_label(kind), i18n.number(int((events["kind"] == kind).sum())))
 ui.headline_figures(events)
 
 if events.empty:
-    st.info("No events match these filters. Clear some filters in the sidebar.")
+    st.info(_("No events match these filters. Clear some filters in the sidebar."))
 else:
-    st.subheader("Timeline")
+    st.subheader(_("Timeline"))
     st.plotly_chart(charts.lanes_figure(events), width="stretch", key="lanes")
-    st.subheader("Latest events")
+    st.markdown(ui.plain(charts.describe_timeline(events, "month")))
+    st.subheader(_("Latest events"))
     latest = events.sort_values("date", ascending=False).head(10)
     latest = latest[["event_id", "date", "kind", "title", "place", "source_url"]]
     ui.event_table(latest)
     st.page_link(
         "pages/explore.py",
-        label="Explore every event and download CSV",
+        label=_("Explore every event and download CSV"),
         icon=":material/table:",
-        query_params=filters.to_query_params(),
+        query_params=ui.link_params(filters),
     )

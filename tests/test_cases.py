@@ -106,7 +106,6 @@ def test_missing_file_is_a_problem_not_an_error(tmp_path):
 ENERGY = Case(
     case_id="test-energy",
     title="Test",
-    title_uk="",
     suspects=("A",),
     positions=("B",),
     crimes="",

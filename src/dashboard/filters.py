@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard import cases, geo, schema, search
+from dashboard.i18n import N_, _
 from dashboard.oblasts import OBLAST_NAMES
 
 DEFAULT_RADIUS_KM = 30.0
@@ -134,12 +135,20 @@ class Filters:
                 try:
                     parsed.append(spec.parse(text, online))
                 except Rejected as why:
-                    notices.append(f"Ignored {spec.param}={text[:60]!r}: {why}.")
+                    notices.append(
+                        _("Ignored {param}={value}: {why}.").format(
+                            param=spec.param, value=repr(text[:60]), why=why
+                        )
+                    )
             if parsed:
                 values[spec.field] = tuple(dict.fromkeys(parsed)) if spec.many else parsed[-1]
         filters = cls(**values)
         if filters.start and filters.end and filters.start > filters.end:
-            notices.append(f"Ignored end={filters.end.isoformat()!r}: it is before start.")
+            notices.append(
+                _("Ignored end={value}: it is before start.").format(
+                    value=repr(filters.end.isoformat())
+                )
+            )
             filters = replace(filters, end=None)
         return filters, notices
 
@@ -194,13 +203,15 @@ def parse_date(text: str, _online: bool | None = None) -> date:
     datetime.date(2023, 3, 17)
     """
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        raise Rejected("not a date (use YYYY-MM-DD)")
+        raise Rejected(_("not a date (use YYYY-MM-DD)"))
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise Rejected("not a date (use YYYY-MM-DD)") from None
+        raise Rejected(_("not a date (use YYYY-MM-DD)")) from None
     if not FIRST_DAY <= day <= date.today():
-        raise Rejected(f"outside the period covered ({FIRST_DAY.isoformat()} to today)")
+        raise Rejected(
+            _("outside the period covered ({first} to today)").format(first=FIRST_DAY.isoformat())
+        )
     return day
 
 
@@ -214,14 +225,14 @@ def parse_kind(text: str, _online: bool | None = None) -> str:
     for name, kind in schema.KINDS.items():
         if key in {name, kind.label.lower(), kind.file.removesuffix(".csv")}:
             return name
-    raise Rejected("use one of " + ", ".join(schema.KINDS))
+    raise Rejected(_("use one of {kinds}").format(kinds=", ".join(schema.KINDS)))
 
 
 def parse_oblast(text: str, _online: bool | None = None) -> str:
     """Map an ISO 3166-2 code or an oblast name in any spelling to its code."""
     code = geo.oblast_code(text)
     if code is None:
-        raise Rejected("not an oblast of Ukraine (use an ISO code such as UA-32)")
+        raise Rejected(_("not an oblast of Ukraine (use an ISO code such as UA-32)"))
     return code
 
 
@@ -229,9 +240,9 @@ def parse_query(text: str, _online: bool | None = None) -> str:
     """Accept free text up to :data:`MAX_QUERY_LENGTH` characters, without control characters."""
     text = " ".join(text.split())
     if len(text) > MAX_QUERY_LENGTH:
-        raise Rejected(f"longer than {MAX_QUERY_LENGTH} characters")
+        raise Rejected(_("longer than {n} characters").format(n=MAX_QUERY_LENGTH))
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
-        raise Rejected("holds control characters")
+        raise Rejected(_("holds control characters"))
     return text
 
 
@@ -240,8 +251,12 @@ def parse_place(text: str, online: bool | None = None) -> geo.Place:
     name = parse_query(text)
     place, message = geo.lookup_place(name, online=online) if name else (None, "")
     if place is None:
-        where = "online or in the gazetteer" if online else "in the gazetteer"
-        raise Rejected(f"no such place {where}" + (f" ({message})" if message else ""))
+        why = (
+            _("no such place online or in the gazetteer")
+            if online
+            else _("no such place in the gazetteer")
+        )
+        raise Rejected(why + (f" ({message})" if message else ""))
     return replace(place, query=name)
 
 
@@ -253,7 +268,11 @@ def parse_radius(text: str, _online: bool | None = None) -> float:
     except ValueError:
         value = float("nan")
     if not low <= value <= high:
-        raise Rejected(f"use a number of kilometres from {low:g} to {high:g}")
+        raise Rejected(
+            _("use a number of kilometres from {low} to {high}").format(
+                low=f"{low:g}", high=f"{high:g}"
+            )
+        )
     return value
 
 
@@ -262,14 +281,14 @@ def parse_flag(text: str, _online: bool | None = None) -> bool:
     key = text.strip().lower()
     if key in TRUE_WORDS | FALSE_WORDS:
         return key in TRUE_WORDS
-    raise Rejected("use 1 or 0")
+    raise Rejected(_("use 1 or 0"))
 
 
 def parse_event(text: str, _online: bool | None = None) -> str:
     """Accept an event id such as ``STR-0001``."""
     key = text.strip().upper()
     if not EVENT_ID.fullmatch(key):
-        raise Rejected("not an event id such as STR-0001")
+        raise Rejected(_("not an event id such as STR-0001"))
     return key
 
 
@@ -277,8 +296,8 @@ def parse_case(text: str, _online: bool | None = None) -> cases.Case:
     """Accept the id of a case in ``data/cases.csv``."""
     case = cases.case_by_id(text.strip().lower())
     if case is None:
-        known = ", ".join(c.case_id for c in cases.all_cases()) or "none loaded"
-        raise Rejected(f"not an ICC case id (use one of {known})")
+        known = ", ".join(c.case_id for c in cases.all_cases()) or _("none loaded")
+        raise Rejected(_("not an ICC case id (use one of {known})").format(known=known))
     return case
 
 
@@ -290,95 +309,95 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec(
         "start",
         "start",
-        "From",
+        N_("From"),
         parse_date,
         lambda d: [d.isoformat()],
         "date",
-        help="first day, YYYY-MM-DD",
+        help=N_("first day, YYYY-MM-DD"),
     ),
     FilterSpec(
         "end",
         "end",
-        "To",
+        N_("To"),
         parse_date,
         lambda d: [d.isoformat()],
         "date",
-        help="last day, YYYY-MM-DD",
+        help=N_("last day, YYYY-MM-DD"),
     ),
     FilterSpec(
         "kinds",
         "kind",
-        "Kind",
+        N_("Kind"),
         parse_kind,
         list,
         "multiselect",
         many=True,
         options=lambda: list(schema.KINDS),
         option_label=schema.KIND_LABELS.get,
-        help="strike, deportation, visit or statement (repeatable)",
+        help=N_("strike, deportation, visit or statement (repeatable)"),
     ),
     FilterSpec(
         "oblasts",
         "oblast",
-        "Oblast",
+        N_("Oblast"),
         parse_oblast,
         list,
         "multiselect",
         many=True,
         options=lambda: list(OBLAST_NAMES),
         option_label=lambda code: f"{OBLAST_NAMES[code]} ({code})",
-        help="ISO 3166-2 code or oblast name (repeatable)",
+        help=N_("ISO 3166-2 code or oblast name (repeatable)"),
     ),
     FilterSpec(
         "q",
         "q",
-        "Search text",
+        N_("Search text"),
         parse_query,
         _text,
         "text",
-        help="every word, any order, any spelling: Kiev, Київ, Lvova-Belova",
+        help=N_("every word, any order, any spelling: Kiev, Київ, Lvova-Belova"),
     ),
     FilterSpec(
         "near",
         "near",
-        "Near a place",
+        N_("Near a place"),
         parse_place,
         lambda place: [place.query or place.name],
         "place",
-        help="any spelling: Kiev, Київ, Artemivsk; keeps events within the radius",
+        help=N_("any spelling: Kiev, Київ, Artemivsk; keeps events within the radius"),
     ),
     FilterSpec(
         "radius_km",
         "radius_km",
-        "Radius (km)",
+        N_("Radius (km)"),
         parse_radius,
         lambda km: [f"{km:g}" if float(f"{km:g}") == km else repr(km)],
         "number",
         needs="near",
-        help=f"radius of the near search (default {DEFAULT_RADIUS_KM:g})",
+        help=N_("radius of the near search in kilometres"),
     ),
     FilterSpec(
         "vague",
         "vague",
-        "Include events placed only to an oblast",
+        N_("Include events placed only to an oblast"),
         parse_flag,
         lambda flag: ["1"],
         "checkbox",
         needs="near",
-        help="let the near search keep events known only to their oblast",
+        help=N_("let the near search keep events known only to their oblast"),
     ),
     FilterSpec(
         "case",
         "case",
-        "ICC case",
+        N_("ICC case"),
         parse_case,
         lambda case: [case.case_id],
         "select",
         options=lambda: [c.case_id for c in cases.all_cases()],
         option_label=lambda case_id: getattr(cases.case_by_id(case_id), "title", case_id),
-        help="keep events within the scope of an ICC case's warrants",
+        help=N_("keep events within the scope of an ICC case's warrants"),
     ),
-    FilterSpec("event", "event", "Event", parse_event, _text, "none", cli=False),
+    FilterSpec("event", "event", N_("Event"), parse_event, _text, "none", cli=False),
 )
 FIELD_DEFAULTS = {f.name: f.default for f in fields(Filters)}
 assert {spec.field for spec in FILTERS} == set(FIELD_DEFAULTS), "every field needs a spec"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dashboard.i18n import N_
+
 # Validation bounds. ASCII digits only: Python's and Arrow's \d also match digits such as "١٢".
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 HTTPS_URL = r"https://[^\s;\"'<>]+"
@@ -66,79 +68,93 @@ class Kind:
 
 DATE_PRECISIONS = ("day", "week", "month", "year")
 GEO_PRECISIONS = ("exact", "settlement", "admin1", "country")
-VERIFICATIONS = ("confirmed", "reported", "disputed")
+VERIFICATIONS = (N_("confirmed"), N_("reported"), N_("disputed"))
 SCOPES = ("incident", "series", "report")
 
 COMMON_FIELDS: tuple[Field, ...] = (
-    Field("event_id", "text", "Stable id, unique across tables (STR-0001, DEP-0001, ...)", True),
-    Field("date", "date", "Day the event happened (ISO 8601)", True),
-    Field("end_date", "date", "Last day of a multi-day event; empty for one-day events"),
-    Field("date_precision", "text", "How exactly the date is known", True, DATE_PRECISIONS),
-    Field("title", "text", "One line, in the curators' own words", True),
     Field(
-        "description", "text", "Plain-text summary in the curators' own words", True, multiline=True
+        "event_id", "text", N_("Stable id, unique across tables (STR-0001, DEP-0001, ...)"), True
     ),
-    Field("place", "text", "Settlement in English (Ukrainian national transliteration)", True),
-    Field("place_uk", "text", "Settlement in Ukrainian", True),
+    Field("date", "date", N_("Day the event happened (ISO 8601)"), True),
+    Field("end_date", "date", N_("Last day of a multi-day event; empty for one-day events")),
+    Field("date_precision", "text", N_("How exactly the date is known"), True, DATE_PRECISIONS),
+    Field("title", "text", N_("One line, in the curators' own words"), True),
+    Field(
+        "description",
+        "text",
+        N_("Plain-text summary in the curators' own words"),
+        True,
+        multiline=True,
+    ),
+    Field("place", "text", N_("Settlement in English (Ukrainian national transliteration)"), True),
+    Field("place_uk", "text", N_("Settlement in Ukrainian"), True),
     Field(
         "admin1_code",
         "text",
-        "ISO 3166-2 code of the oblast; empty outside Ukraine",
+        N_("ISO 3166-2 code of the oblast; empty outside Ukraine"),
         codes=OBLAST_CODES,
     ),
-    Field("admin1", "text", "English name of the oblast; empty outside Ukraine"),
+    Field("admin1", "text", N_("English name of the oblast; empty outside Ukraine")),
     Field(
         "country",
         "text",
-        "ISO 3166-1 alpha-2 code; Crimea and Sevastopol are UA",
+        N_("ISO 3166-1 alpha-2 code; Crimea and Sevastopol are UA"),
         True,
         codes=COUNTRY_CODES,
     ),
     Field(
         "lat",
         "float",
-        "Latitude, WGS84 decimal degrees; empty when placed only to a country",
+        N_("Latitude, WGS84 decimal degrees; empty when placed only to a country"),
         bounds=(-90.0, 90.0),
     ),
     Field(
         "lon",
         "float",
-        "Longitude, WGS84 decimal degrees; empty when placed only to a country",
+        N_("Longitude, WGS84 decimal degrees; empty when placed only to a country"),
         bounds=(-180.0, 180.0),
     ),
-    Field("geo_precision", "text", "How exactly the point is known", True, GEO_PRECISIONS),
-    Field("actor", "text", "Who acted: armed force, person or institution", True),
-    Field("source_name", "text", "Publisher of the primary source", True),
-    Field("source_url", "url", "Address of the primary source page (https)", True),
-    Field("source_date", "date", "Publication date of the primary source, when shown"),
-    Field("other_sources", "urls", "Further independent sources, ';'-separated https URLs"),
+    Field("geo_precision", "text", N_("How exactly the point is known"), True, GEO_PRECISIONS),
+    Field("actor", "text", N_("Who acted: armed force, person or institution"), True),
+    Field("source_name", "text", N_("Publisher of the primary source"), True),
+    Field("source_url", "url", N_("Address of the primary source page (https)"), True),
+    Field("source_date", "date", N_("Publication date of the primary source, when shown")),
+    Field("other_sources", "urls", N_("Further independent sources, ';'-separated https URLs")),
     Field(
         "verification",
         "text",
-        "confirmed: 2+ independent sources or an official record; "
-        "reported: one source; disputed: sources conflict",
+        N_(
+            "confirmed: 2+ independent sources or an official record; "
+            "reported: one source; disputed: sources conflict"
+        ),
         True,
         VERIFICATIONS,
     ),
-    Field("tags", "text", "';'-separated keywords"),
+    Field("tags", "text", N_("';'-separated keywords")),
     Field(
         "scope",
         "text",
-        "incident: one event at one time and place; series: a campaign over "
-        "days or places in one row; report: a finding aggregating many incidents. Headline "
-        "figures add up incidents only",
+        N_(
+            "incident: one event at one time and place; series: a campaign over "
+            "days or places in one row; report: a finding aggregating many incidents. Headline "
+            "figures add up incidents only"
+        ),
         True,
         SCOPES,
     ),
     Field(
         "related",
         "text",
-        "';'-separated ids of rows about the same event or the same "
-        "people (cross-table twins, the strike carrying a same-day row's casualties, "
-        "overlapping deportation rows)",
+        N_(
+            "';'-separated ids of rows about the same event or the same "
+            "people (cross-table twins, the strike carrying a same-day row's casualties, "
+            "overlapping deportation rows)"
+        ),
     ),
-    Field("title_uk", "text", "The title in Ukrainian"),
-    Field("description_uk", "text", "The description in Ukrainian, where written", multiline=True),
+    Field("title_uk", "text", N_("The title in Ukrainian")),
+    Field(
+        "description_uk", "text", N_("The description in Ukrainian, where written"), multiline=True
+    ),
 )
 
 STRIKE_TARGETS = (
@@ -163,16 +179,20 @@ KINDS: dict[str, Kind] = {
             "strike",
             "strikes.csv",
             "STR",
-            "Strikes",
+            N_("Strikes"),
             "#D55E00",
             (
-                Field("target_type", "text", "What was hit", True, STRIKE_TARGETS),
-                Field("weapon", "text", "Weapon as reported; empty when not reported"),
+                Field("target_type", "text", N_("What was hit"), True, STRIKE_TARGETS),
+                Field("weapon", "text", N_("Weapon as reported; empty when not reported")),
                 Field(
-                    "killed", "int", "People killed (latest official figure); empty when unknown"
+                    "killed",
+                    "int",
+                    N_("People killed (latest official figure); empty when unknown"),
                 ),
                 Field(
-                    "injured", "int", "People injured (latest official figure); empty when unknown"
+                    "injured",
+                    "int",
+                    N_("People injured (latest official figure); empty when unknown"),
                 ),
             ),
         ),
@@ -180,30 +200,39 @@ KINDS: dict[str, Kind] = {
             "deportation",
             "deportations.csv",
             "DEP",
-            "Deportations",
+            N_("Deportations"),
             "#0072B2",
             (
                 Field(
                     "deportation_type",
                     "text",
-                    "What happened to the children",
+                    N_("What happened to the children"),
                     True,
                     DEPORTATION_TYPES,
                 ),
                 Field(
-                    "children", "int", "Children concerned (best sourced estimate); empty if none"
+                    "children",
+                    "int",
+                    N_("Children concerned (best sourced estimate); empty if none"),
                 ),
-                Field("facility", "text", "Institution the children were taken from, when named"),
-                Field("destination", "text", "Where the children were taken, when known"),
+                Field(
+                    "facility", "text", N_("Institution the children were taken from, when named")
+                ),
+                Field("destination", "text", N_("Where the children were taken, when known")),
                 Field(
                     "destination_country",
                     "text",
-                    "ISO 3166-1 alpha-2 code of the destination",
+                    N_("ISO 3166-1 alpha-2 code of the destination"),
                     codes=COUNTRY_CODES,
                 ),
-                Field("destination_lat", "float", "Latitude of the destination", bounds=(-90, 90)),
                 Field(
-                    "destination_lon", "float", "Longitude of the destination", bounds=(-180, 180)
+                    "destination_lat", "float", N_("Latitude of the destination"), bounds=(-90, 90)
+                ),
+                Field(
+                    "destination_lon",
+                    "float",
+                    N_("Longitude of the destination"),
+                    bounds=(-180, 180),
                 ),
             ),
         ),
@@ -211,28 +240,30 @@ KINDS: dict[str, Kind] = {
             "visit",
             "visits.csv",
             "VIS",
-            "Visits",
+            N_("Visits"),
             "#009E73",
             (
-                Field("visitor", "text", "Who visited", True),
-                Field("organisation", "text", "Institution the visitor represented"),
-                Field("purpose", "text", "Why, in the curators' words"),
+                Field("visitor", "text", N_("Who visited"), True),
+                Field("organisation", "text", N_("Institution the visitor represented")),
+                Field("purpose", "text", N_("Why, in the curators' words")),
             ),
         ),
         Kind(
             "statement",
             "statements.csv",
             "STA",
-            "Statements",
+            N_("Statements"),
             "#CC79A7",
             (
-                Field("speaker", "text", "Person or body that spoke", True),
-                Field("organisation", "text", "Institution of the speaker"),
-                Field("statement_type", "text", "What kind of statement", True, STATEMENT_TYPES),
+                Field("speaker", "text", N_("Person or body that spoke"), True),
+                Field("organisation", "text", N_("Institution of the speaker")),
+                Field(
+                    "statement_type", "text", N_("What kind of statement"), True, STATEMENT_TYPES
+                ),
                 Field(
                     "quote",
                     "text",
-                    "At most 30 words, exactly as said; only when a source quotes it",
+                    N_("At most 30 words, exactly as said; only when a source quotes it"),
                 ),
             ),
         ),
@@ -300,38 +331,49 @@ SEARCHABLE = (
 CASES_FILE = "cases.csv"
 CASE_STATUSES = ()  # free text: the court's own wording ("Warrants outstanding; ...")
 CASE_FIELDS: tuple[Field, ...] = (
-    Field("case_id", "text", "Stable id used in URLs (case=putin-lvova-belova)", True),
-    Field("title", "text", "The case in one line", True),
-    Field("title_uk", "text", "The title in Ukrainian"),
-    Field("suspects", "text", "';'-separated full names as the ICC spells them", True),
+    Field("case_id", "text", N_("Stable id used in URLs (case=putin-lvova-belova)"), True),
+    Field("title", "text", N_("The case in one line"), True),
+    Field("title_uk", "text", N_("The title in Ukrainian")),
+    Field("suspects", "text", N_("';'-separated full names as the ICC spells them"), True),
+    Field("suspects_uk", "text", N_("The names in Ukrainian, in the same order")),
     Field(
-        "positions", "text", "';'-separated positions at the time, in the order of suspects", True
+        "positions",
+        "text",
+        N_("';'-separated positions at the time, in the order of suspects"),
+        True,
     ),
-    Field("crimes", "text", "Alleged crimes, in the curators' words", True),
-    Field("crimes_uk", "text", "Alleged crimes in Ukrainian"),
-    Field("articles", "text", "Rome Statute articles, ';'-separated", True),
+    Field("positions_uk", "text", N_("The positions in Ukrainian, in the same order")),
+    Field("crimes", "text", N_("Alleged crimes, in the curators' words"), True),
+    Field("crimes_uk", "text", N_("Alleged crimes in Ukrainian")),
+    Field("articles", "text", N_("Rome Statute articles, ';'-separated"), True),
     Field(
-        "conduct", "text", "The conduct and period the warrant names, in the curators' words", True
+        "conduct",
+        "text",
+        N_("The conduct and period the warrant names, in the curators' words"),
+        True,
     ),
-    Field("conduct_uk", "text", "The conduct in Ukrainian"),
-    Field("period_start", "date", "First day of the conduct the warrant names", True),
-    Field("period_end", "date", "Last day of that conduct; empty when open-ended"),
-    Field("issued", "date", "Day the judges issued the warrants", True),
-    Field("made_public", "date", "Day the warrants were announced", True),
-    Field("status", "text", "Where the case stands", True),
+    Field("conduct_uk", "text", N_("The conduct in Ukrainian")),
+    Field("period_start", "date", N_("First day of the conduct the warrant names"), True),
+    Field("period_end", "date", N_("Last day of that conduct; empty when open-ended")),
+    Field("issued", "date", N_("Day the judges issued the warrants"), True),
+    Field("made_public", "date", N_("Day the warrants were announced"), True),
+    Field("status", "text", N_("Where the case stands"), True),
+    Field("status_uk", "text", N_("Where the case stands, in Ukrainian")),
     Field(
         "scope_kind",
         "text",
-        "Kind of events the warrant's description covers",
+        N_("Kind of events the warrant's description covers"),
         True,
         ("strike", "deportation"),
     ),
-    Field("scope_types", "text", "';'-separated target types (strikes) or deportation types", True),
-    Field("scope_start", "date", "First day of events within scope", True),
-    Field("scope_end", "date", "Last day of events within scope; empty when open-ended"),
-    Field("scope_country", "text", "ISO 3166-1 alpha-2 code where the events took place", True),
-    Field("source_name", "text", "Publisher of the primary source", True),
-    Field("source_url", "url", "The page stating the warrants (https)", True),
-    Field("other_sources", "urls", "Further https URLs, ';'-separated"),
-    Field("related", "text", "';'-separated ids of statements about the case"),
+    Field(
+        "scope_types", "text", N_("';'-separated target types (strikes) or deportation types"), True
+    ),
+    Field("scope_start", "date", N_("First day of events within scope"), True),
+    Field("scope_end", "date", N_("Last day of events within scope; empty when open-ended")),
+    Field("scope_country", "text", N_("ISO 3166-1 alpha-2 code where the events took place"), True),
+    Field("source_name", "text", N_("Publisher of the primary source"), True),
+    Field("source_url", "url", N_("The page stating the warrants (https)"), True),
+    Field("other_sources", "urls", N_("Further https URLs, ';'-separated")),
+    Field("related", "text", N_("';'-separated ids of statements about the case")),
 )

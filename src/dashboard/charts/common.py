@@ -6,25 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from dashboard import i18n, schema
+from dashboard.i18n import N_, _
+
 UKRAINE_CENTER = {"lat": 48.5, "lon": 31.3}
-
-
 UKRAINE_ZOOM = 4.6
-
-
 # Ukraine's extent (mainland and Crimea), kept in view when routes widen the map.
 UKRAINE_LAT = np.array([44.4, 52.4])
-
-
 UKRAINE_LON = np.array([22.1, 40.2])
-
-
 UKRAINE_FILL = "rgba(250, 248, 240, 0.9)"
-
-
 MAP_STYLE = "white-bg"
-
-
 # Larger, paler markers say "somewhere around here" for places known only to oblast or country.
 PRECISION_MARKERS = {
     "exact": (8, 0.9),
@@ -35,9 +26,9 @@ PRECISION_MARKERS = {
 
 
 METRICS = {
-    "events": "Events",
-    "killed": "People killed",
-    "children": "Children (deportation events)",
+    "events": N_("Events"),
+    "killed": N_("People killed"),
+    "children": N_("Children (deportation events)"),
 }
 
 
@@ -64,8 +55,25 @@ HOVER_TEMPLATE = (
 )
 
 
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    return f"{number:,} {singular if number == 1 else (plural or singular + 's')}"
+def kind_labels() -> dict[str, str]:
+    """Each kind's plural label in this run's language, in the tables' order."""
+    return {kind: _(label) for kind, label in schema.KIND_LABELS.items()}
+
+
+def tick_format() -> str | None:
+    """Date ticks: Plotly's own in English; numeric in Ukrainian (Plotly names months in
+    English only)."""
+    return None if i18n.language() == "en" else "%m.%Y"
+
+
+def month_format() -> str:
+    """A month in hover text, as a d3 time format."""
+    return "%b %Y" if i18n.language() == "en" else "%m.%Y"
+
+
+def day_format() -> str:
+    """A day in hover text, as a d3 time format."""
+    return "%d %b %Y" if i18n.language() == "en" else "%d.%m.%Y"
 
 
 def _short(text: str, limit: int) -> str:

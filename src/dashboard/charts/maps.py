@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import basemap, schema
+from dashboard import basemap, i18n, schema
 from dashboard.charts.common import (
     MAP_STYLE,
     PRECISION_MARKERS,
@@ -26,8 +26,10 @@ from dashboard.charts.common import (
     UKRAINE_ZOOM,
     _short,
     _text,
+    kind_labels,
 )
 from dashboard.charts.routes import _route_traces, deportation_routes
+from dashboard.i18n import _
 
 STACK_HOVER_LIMIT = 10
 
@@ -154,10 +156,16 @@ def stack_points(events: pd.DataFrame, limit: int = STACK_HOVER_LIMIT) -> pd.Dat
                 for r in group.head(limit).itertuples(index=False)
             ]
             if count > limit:
-                lines.append(f"… and {count - limit} more")
+                lines.append(_("… and {n} more").format(n=i18n.number(count - limit)))
             hover = (
-                f"<b>{count} {schema.KIND_LABELS[str(kind)].lower()} at "
-                f"{html.escape(first['place_'])}</b><br>" + "<br>".join(lines)
+                "<b>"
+                + _("{n} {kind} at {place}").format(
+                    n=i18n.number(count),
+                    kind=_(schema.KIND_LABELS[str(kind)]).lower(),
+                    place=html.escape(first["place_"]),
+                )
+                + "</b><br>"
+                + "<br>".join(lines)
             )
         precision = max(group["precision_"], key=lambda p: rank.get(p, 0))
         rows.append(
@@ -215,7 +223,7 @@ def map_figure(
                 lat=ring_lat,
                 lon=ring_lon,
                 mode="lines",
-                name=f"{radius_km:g} km",
+                name=_("{km} km").format(km=f"{radius_km:g}"),
                 hoverinfo="skip",
                 line={"color": "#222", "width": 2},
             )
@@ -247,7 +255,7 @@ def map_figure(
             lons = np.concatenate([route_rows["lon"], route_rows["destination_lon"], UKRAINE_LON])
             center, zoom = view_for_bounds((lats.min(), lats.max()), (lons.min(), lons.max()))
     stacks = stack_points(events)
-    for kind, label in schema.KIND_LABELS.items():
+    for kind, label in kind_labels().items():
         part = stacks[stacks["kind"] == kind]
         if part.empty:
             continue
@@ -267,7 +275,7 @@ def map_figure(
             )
         )
     if stacks.empty:
-        _say_empty(fig, "No events with a place match these filters.")
+        _say_empty(fig, _("No events with a place match these filters."))
     fig.update_layout(
         map={
             "style": MAP_STYLE,

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import schema
+from dashboard import i18n, schema
+from dashboard.i18n import _, ngettext
 
 
 def deportation_routes(events: pd.DataFrame) -> pd.DataFrame:
@@ -46,7 +47,13 @@ def deportation_routes(events: pd.DataFrame) -> pd.DataFrame:
         lines = []
         for r in group.itertuples(index=False):
             facility = "" if pd.isna(r.facility) else str(r.facility)
-            children = "" if pd.isna(r.children) else f"{int(r.children):,} children"
+            children = (
+                ""
+                if pd.isna(r.children)
+                else ngettext("{n} child", "{n} children", int(r.children)).format(
+                    n=i18n.number(int(r.children))
+                )
+            )
             detail = " · ".join(part for part in (html.escape(facility), children) if part)
             lines.append(
                 f"{r.event_id} {r.date:%Y-%m-%d}: {html.escape(str(r.place))} → "
@@ -85,7 +92,7 @@ def _route_traces(fig: go.Figure, routes: pd.DataFrame, labelled: set[str]) -> N
             lat=lat,
             lon=lon,
             mode="lines",
-            name="Deportation routes",
+            name=_("Deportation routes"),
             legendgroup="routes",
             hoverinfo="skip",
             line={"color": colour, "width": 2},
@@ -100,7 +107,7 @@ def _route_traces(fig: go.Figure, routes: pd.DataFrame, labelled: set[str]) -> N
             lat=routes["destination_lat"].to_numpy(),
             lon=routes["destination_lon"].to_numpy(),
             mode="markers+text",
-            name="Destinations",
+            name=_("Destinations"),
             legendgroup="routes",
             showlegend=False,
             text=np.where(abroad, routes["destination"].to_numpy(dtype=str), ""),
@@ -110,7 +117,7 @@ def _route_traces(fig: go.Figure, routes: pd.DataFrame, labelled: set[str]) -> N
             customdata=np.column_stack(
                 [routes["ids"].to_numpy(dtype=str), routes["hover"].to_numpy(dtype=str)]
             ),
-            hovertemplate="%{customdata[1]}<extra>Route</extra>",
+            hovertemplate="%{customdata[1]}<extra>" + _("Route") + "</extra>",
         )
     )
     fig.add_trace(

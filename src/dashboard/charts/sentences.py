@@ -1,28 +1,38 @@
-"""Text alternatives: one sentence per chart, computed from the data the chart draws."""
+"""Text alternatives: one sentence per chart, computed from the data the chart draws, in this
+run's language."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import schema
-from dashboard.charts.common import METRICS, _count
+from dashboard import i18n, schema
+from dashboard.charts.common import METRICS
 from dashboard.charts.maps import stack_points
 from dashboard.charts.routes import deportation_routes
 from dashboard.charts.timeline import counts_by_period
+from dashboard.i18n import _, ngettext
+
+
+def _kind_count(kind: str, n: int) -> str:
+    """'3 strikes', '1 visit', in this run's language (each kind its own plural forms)."""
+    number = i18n.number(n)
+    if kind == "strike":
+        return ngettext("{n} strike", "{n} strikes", n).format(n=number)
+    if kind == "deportation":
+        return ngettext("{n} deportation", "{n} deportations", n).format(n=number)
+    if kind == "visit":
+        return ngettext("{n} visit", "{n} visits", n).format(n=number)
+    return ngettext("{n} statement", "{n} statements", n).format(n=number)
+
+
+def _events(n: int) -> str:
+    return ngettext("{n} event", "{n} events", n).format(n=i18n.number(n))
 
 
 def _kinds_phrase(events: pd.DataFrame) -> str:
     counts = events["kind"].astype(str).value_counts()
-    parts = [
-        _count(int(counts[k]), label.lower().rstrip("s"), label.lower())
-        for k, label in schema.KIND_LABELS.items()
-        if counts.get(k, 0)
-    ]
-    return (
-        parts[0]
-        if len(parts) == 1
-        else (f"{_count(len(events), 'event')} (" + ", ".join(parts) + ")")
-    )
+    parts = [_kind_count(k, int(counts[k])) for k in schema.KINDS if counts.get(k, 0)]
+    return parts[0] if len(parts) == 1 else f"{_events(len(events))} (" + ", ".join(parts) + ")"
 
 
 def period_name(start: pd.Timestamp, freq: str) -> str:
@@ -32,30 +42,41 @@ def period_name(start: pd.Timestamp, freq: str) -> str:
     ['October 2022', '2022 Q4']
     """
     if freq == "week":
-        return f"the week of {start:%Y-%m-%d}"
+        return _("the week of {day}").format(day=i18n.day(start))
     if freq == "quarter":
-        return f"{start.year} Q{start.quarter}"
+        return _("{year} Q{quarter}").format(year=start.year, quarter=start.quarter)
     if freq == "year":
         return str(start.year)
-    return f"{start:%B %Y}"
+    return i18n.month(start)
+
+
+def _others(n: int, freq: str) -> str:
+    if freq == "week":
+        return ngettext(" and {n} other week", " and {n} other weeks", n).format(n=n)
+    if freq == "quarter":
+        return ngettext(" and {n} other quarter", " and {n} other quarters", n).format(n=n)
+    if freq == "year":
+        return ngettext(" and {n} other year", " and {n} other years", n).format(n=n)
+    return ngettext(" and {n} other month", " and {n} other months", n).format(n=n)
 
 
 def describe_timeline(events: pd.DataFrame, freq: str = "month") -> str:
     """One sentence saying what the timeline shows, e.g. '218 strikes, 2022-02-24 to
     2026-02-28; most in October 2022 (31).'"""
     if events.empty:
-        return "No events match these filters, so the chart is empty."
+        return _("No events match these filters, so the chart is empty.")
     counts = counts_by_period(events, freq).groupby("period")["count"].sum()
     peak = counts.max()
     busiest = counts[counts == peak].index
     when = period_name(busiest[0], freq) + (
-        f" and {len(busiest) - 1} other {freq}" + ("s" if len(busiest) > 2 else "")
-        if len(busiest) > 1
-        else ""
+        _others(len(busiest) - 1, freq) if len(busiest) > 1 else ""
     )
-    return (
-        f"{_kinds_phrase(events)}, {events['date'].min():%Y-%m-%d} to "
-        f"{events['date'].max():%Y-%m-%d}; most in {when} ({peak:,})."
+    return _("{events}, {first} to {last}; most in {when} ({peak}).").format(
+        events=_kinds_phrase(events),
+        first=f"{events['date'].min():%Y-%m-%d}",
+        last=f"{events['date'].max():%Y-%m-%d}",
+        when=when,
+        peak=i18n.number(peak),
     )
 
 
@@ -63,10 +84,16 @@ def describe_map(events: pd.DataFrame, routes: bool = True) -> str:
     """One sentence saying what the points map shows: how many events at how many places,
     the busiest place, what is left off, and the routes drawn."""
     if events.empty:
-        return "No events match these filters; the map shows Ukraine only."
+        return _("No events match these filters; the map shows Ukraine only.")
     stacks = stack_points(events)
     drawn = int(stacks["count"].sum()) if not stacks.empty else 0
-    text = f"{_kinds_phrase(events)}; {drawn:,} drawn at {_count(len(stacks), 'place')}"
+    text = (
+        _kinds_phrase(events)
+        + "; "
+        + ngettext("{drawn} drawn at {n} place", "{drawn} drawn at {n} places", len(stacks)).format(
+            drawn=i18n.number(drawn), n=i18n.number(len(stacks))
+        )
+    )
     if not stacks.empty:
         located = events.dropna(subset=["lat", "lon"])
         by_place = located.groupby(["lat", "lon"]).agg(
@@ -74,17 +101,20 @@ def describe_map(events: pd.DataFrame, routes: bool = True) -> str:
         )
         top = by_place.sort_values("n", ascending=False, kind="stable").iloc[0]
         if top["n"] > 1:
-            text += f", most at {top['place']} ({int(top['n']):,})"
+            text += ", " + _("most at {place} ({n})").format(
+                place=top["place"], n=i18n.number(int(top["n"]))
+            )
     missing = len(events) - drawn
     if missing:
-        text += f"; {missing:,} without coordinates not drawn"
+        text += "; " + _("{n} without coordinates not drawn").format(n=i18n.number(missing))
     route_rows = deportation_routes(events) if routes else pd.DataFrame()
     if not route_rows.empty:
         abroad = int(route_rows["destination_country"].ne("UA").sum())
-        text += (
-            f"; {_count(len(route_rows), 'deportation route')} from origin to "
-            f"destination ({abroad:,} leading abroad)"
-        )
+        text += "; " + ngettext(
+            "{n} deportation route from origin to destination ({abroad} leading abroad)",
+            "{n} deportation routes from origin to destination ({abroad} leading abroad)",
+            len(route_rows),
+        ).format(n=i18n.number(len(route_rows)), abroad=i18n.number(abroad))
     return text + "."
 
 
@@ -94,15 +124,23 @@ def describe_choropleth(
     """One sentence saying what the oblast shading shows: the total, how many oblasts have
     any, and the highest."""
     names = names or {}
-    label = METRICS[metric]
+    label = _(METRICS[metric])
     values = summary.set_index("admin1_code")[metric]
     total = int(values.sum())
     if total == 0:
-        return f"{label}: none in these filters, so every oblast is unshaded."
+        return _("{label}: none in these filters, so every oblast is unshaded.").format(label=label)
     top = values.sort_values(ascending=False, kind="stable")
-    return (
-        f"{label} by oblast: {total:,} in {_count(int((values > 0).sum()), 'oblast')}; "
-        f"most in {names.get(top.index[0], top.index[0])} ({int(top.iloc[0]):,})."
+    oblasts = int((values > 0).sum())
+    return ngettext(
+        "{label} by oblast: {total} in {n} oblast; most in {top} ({value}).",
+        "{label} by oblast: {total} in {n} oblasts; most in {top} ({value}).",
+        oblasts,
+    ).format(
+        label=label,
+        total=i18n.number(total),
+        n=i18n.number(oblasts),
+        top=names.get(top.index[0], top.index[0]),
+        value=i18n.number(int(top.iloc[0])),
     )
 
 
@@ -117,8 +155,13 @@ def unshaded_text(events: pd.DataFrame) -> str:
     in_ukraine = events["country"].eq("UA").fillna(False)
     vague = int((~has_oblast & in_ukraine).sum())
     abroad = int((~has_oblast & ~in_ukraine).sum())
-    text = f"Shading counts {_count(int(has_oblast.sum()), 'event')} with an oblast"
-    parts = [f"{vague:,} placed only to Ukraine"] * bool(vague) + [
-        f"{abroad:,} outside Ukraine"
+    counted = int(has_oblast.sum())
+    text = ngettext(
+        "Shading counts {n} event with an oblast",
+        "Shading counts {n} events with an oblast",
+        counted,
+    ).format(n=i18n.number(counted))
+    parts = [_("{n} placed only to Ukraine").format(n=i18n.number(vague))] * bool(vague) + [
+        _("{n} outside Ukraine").format(n=i18n.number(abroad))
     ] * bool(abroad)
-    return text + ("; not shaded: " + ", ".join(parts) if parts else "") + "."
+    return text + ("; " + _("not shaded: ") + ", ".join(parts) if parts else "") + "."

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from dashboard import basemap
 from dashboard.charts.common import MAP_STYLE, METRICS, UKRAINE_CENTER, UKRAINE_ZOOM
 from dashboard.charts.maps import _map_note, context_layers
+from dashboard.i18n import _
 
 
 def oblast_summary(events: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
@@ -37,7 +38,7 @@ def choropleth_figure(
 ) -> go.Figure:
     """Shade each oblast by ``metric`` (a column of :func:`oblast_summary`)."""
     names = names or {}
-    label = METRICS[metric]
+    label = _(METRICS[metric])
     fig = go.Figure(
         go.Choroplethmap(
             geojson=oblasts,
@@ -63,5 +64,5 @@ def choropleth_figure(
         height=600,
     )
     if summary.empty or not summary[metric].any():
-        _map_note(fig, f"{label}: none in these filters.")
+        _map_note(fig, _("{label}: none in these filters.").format(label=label))
     return fig

@@ -11,21 +11,29 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import schema
-from dashboard.charts.common import HOVER_TEMPLATE, _hover
+from dashboard import i18n, schema
+from dashboard.charts.common import (
+    HOVER_TEMPLATE,
+    _hover,
+    day_format,
+    kind_labels,
+    month_format,
+    tick_format,
+)
+from dashboard.i18n import N_, _
 
 LANE_POINT_LIMIT = 3000
-
-
 PERIODS = {"week": "W", "month": "M", "quarter": "Q", "year": "Y"}
+PER_PERIOD = {
+    "week": N_("Events per week"),
+    "month": N_("Events per month"),
+    "quarter": N_("Events per quarter"),
+    "year": N_("Events per year"),
+}
 
 
 PERIOD_DAYS = {"week": 7, "month": 31, "quarter": 92, "year": 366}
-
-
 FOCUS_SHARE = 0.95
-
-
 MILESTONE_ROWS = 3
 
 
@@ -91,7 +99,7 @@ def timeline_figure(
     """
     counts = counts_by_period(events, freq)
     fig = go.Figure()
-    for kind, label in schema.KIND_LABELS.items():
+    for kind, label in kind_labels().items():
         part = counts[counts["kind"] == kind]
         if part["count"].sum() == 0:
             continue
@@ -100,12 +108,12 @@ def timeline_figure(
             y=part["count"],
             name=label,
             marker_color=schema.KIND_COLOURS[kind],
-            hovertemplate=f"{label}: %{{y}}<br>%{{x|%b %Y}}<extra></extra>",
+            hovertemplate=f"{label}: %{{y}}<br>%{{x|{month_format()}}}<extra></extra>",
         )
     fig.update_layout(
         barmode="stack",
         bargap=0.1,
-        yaxis_title=f"Events per {freq}",
+        yaxis_title=_(PER_PERIOD[freq]),
         legend={"orientation": "h", "y": 1.1},
         margin={"t": 50, "r": 10},
         hovermode="x unified",
@@ -118,6 +126,7 @@ def timeline_figure(
             range=[start - pad, end + pad],
             rangeslider={"visible": True, "thickness": 0.08},
             type="date",
+            tickformat=tick_format(),
         )
     if milestones is not None and not milestones.empty:
         _mark_milestones(fig, milestones, events)
@@ -187,7 +196,7 @@ def _mark_milestones(fig: go.Figure, milestones: pd.DataFrame, events: pd.DataFr
                 "bordercolor": "#555",
                 "borderwidth": 1,
                 "borderpad": 2,
-                "hovertext": f"{number}. {when:%Y-%m-%d} · {html.escape(str(row.title))} "
+                "hovertext": f"{number}. {i18n.day(when)} · {html.escape(str(row.title))} "
                 f"({row.event_id})",
             }
         )
@@ -198,7 +207,7 @@ def lanes_figure(events: pd.DataFrame) -> go.Figure:
     """One horizontal lane per kind, a marker per event (per week when there are many)."""
     fig = go.Figure()
     many = len(events) > LANE_POINT_LIMIT
-    for kind, label in schema.KIND_LABELS.items():
+    for kind, label in kind_labels().items():
         part = events[events["kind"] == kind]
         if part.empty:
             continue
@@ -214,7 +223,10 @@ def lanes_figure(events: pd.DataFrame) -> go.Figure:
                     "size": np.clip(np.sqrt(weekly.to_numpy()) * 4, 5, 30),
                 },
                 text=weekly.to_numpy(),
-                hovertemplate="%{text} events, week of %{x|%d %b %Y}<extra></extra>",
+                hovertemplate=_("%{text} events, week of %{x|%d %b %Y}").replace(
+                    "%d %b %Y", day_format()
+                )
+                + "<extra></extra>",
             )
         else:
             fig.add_scatter(
@@ -237,6 +249,7 @@ def lanes_figure(events: pd.DataFrame) -> go.Figure:
         height=80 + 50 * max(len(lanes), 1),
         margin={"t": 10, "b": 30, "l": 10, "r": 10},
         yaxis={"categoryorder": "array", "categoryarray": lanes[::-1]},
+        xaxis={"tickformat": tick_format()},
     )
     return fig
 

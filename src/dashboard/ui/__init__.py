@@ -12,8 +12,16 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, config, display, export, geo, tables
-from dashboard.display import filter_summary, plain, problem_frame
+from dashboard import about, cases, config, display, export, geo, i18n, tables
+from dashboard.display import (
+    case_title,
+    filter_summary,
+    href,
+    kind_label,
+    oblast_name,
+    plain,
+    problem_frame,
+)
 from dashboard.filters import (
     FILTERS,
     FIRST_DAY,
@@ -23,15 +31,20 @@ from dashboard.filters import (
     FilterSpec,
     Rejected,
 )
-from dashboard.ui.cases import case_card, case_statements, founding_story, headline_figures
-from dashboard.ui.events import event_detail, event_table
+from dashboard.i18n import _
+from dashboard.ui.cards import case_card, case_statements, founding_story, headline_figures
+from dashboard.ui.details import event_detail, event_table
 
 __all__ = [  # used by the pages through ui
     "case_card",
     "case_statements",
+    "case_title",
     "event_detail",
     "event_table",
     "filter_summary",
+    "href",
+    "kind_label",
+    "oblast_name",
     "founding_story",
     "headline_figures",
     "plain",
@@ -43,10 +56,10 @@ EVENT_KEY = "event"
 NOTICES_KEY = "url_notices"
 ONLINE_KEY = "f_online"
 # Per-page view state kept in the URL beside the filters (map mode, shading, timeline step).
-VIEW_PARAMS = ("map", "shade", "period")
+VIEW_PARAMS = ("map", "shade", "period", "lang")
 
 
-@st.cache_resource(max_entries=2, show_spinner="Loading events…")
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _load(data_dir: str, versions: tuple) -> tables.Dataset:
     del versions  # part of the cache key only: a changed file is a new entry
     return tables.load_dataset(Path(data_dir))
@@ -55,6 +68,21 @@ def _load(data_dir: str, versions: tuple) -> tables.Dataset:
 def dataset() -> tables.Dataset:
     """Return the validated dataset, re-read only when a table file changed."""
     return _load(str(config.DATA_DIR), tables.file_versions(config.DATA_DIR))
+
+
+@st.cache_resource(max_entries=4)
+def _localized(data_dir: str, versions: tuple, lang: str) -> tables.Dataset:
+    i18n.set_language(lang)  # the cache may run this in another thread
+    data = _load(data_dir, versions)
+    return replace(data, events=display.localized(data.events))
+
+
+def localized_dataset() -> tables.Dataset:
+    """The dataset as this run's language shows it (see :func:`display.localized`); exports
+    take their rows from :func:`dataset`, so files keep the curated columns as they are."""
+    if i18n.language() == i18n.DEFAULT:
+        return dataset()
+    return _localized(str(config.DATA_DIR), tables.file_versions(config.DATA_DIR), i18n.language())
 
 
 @st.cache_resource
@@ -113,10 +141,11 @@ def widget_key(spec: FilterSpec) -> str:
 
 def _draw(spec: FilterSpec, disabled: bool) -> None:
     """Draw one filter's widget as its spec declares."""
-    key, common = widget_key(spec), {"on_change": _clear_notices, "help": spec.help or None}
+    key, label = widget_key(spec), _(spec.label)
+    common = {"on_change": _clear_notices, "help": _(spec.help) if spec.help else None}
     if spec.widget == "date":
         st.date_input(
-            spec.label,
+            label,
             key=key,
             min_value=FIRST_DAY,
             max_value=date.today(),
@@ -125,44 +154,44 @@ def _draw(spec: FilterSpec, disabled: bool) -> None:
         )
     elif spec.widget == "multiselect":
         st.multiselect(
-            spec.label,
+            label,
             spec.options(),
             key=key,
-            format_func=spec.option_label,
-            placeholder="All",
+            format_func=lambda value: option_label(spec, value),
+            placeholder=_("All"),
             **common,
         )
     elif spec.widget == "select":
         st.selectbox(
-            spec.label,
+            label,
             spec.options(),
             key=key,
             index=None,
-            format_func=spec.option_label,
-            placeholder="Any",
+            format_func=lambda value: option_label(spec, value),
+            placeholder=_("Any"),
             **common,
         )
     elif spec.widget == "text":
         st.text_input(
-            spec.label,
+            label,
             key=key,
             max_chars=MAX_QUERY_LENGTH,
-            placeholder="e.g. Kh-22, hospital, Khan",
+            placeholder=_("e.g. Kh-22, hospital, Khan"),
             **common,
         )
     elif spec.widget == "place":
         st.selectbox(
-            spec.label,
+            label,
             place_options(),
             key=key,
             index=None,
             accept_new_options=True,
-            placeholder="Type a place: Bucha, Kharkov…",
+            placeholder=_("Type a place: Bucha, Kharkov…"),
             **common,
         )
     elif spec.widget == "number":
         st.number_input(
-            spec.label,
+            label,
             key=key,
             min_value=RADIUS_RANGE_KM[0],
             max_value=RADIUS_RANGE_KM[1],
@@ -172,7 +201,7 @@ def _draw(spec: FilterSpec, disabled: bool) -> None:
             **common,
         )
     elif spec.widget == "checkbox":
-        st.checkbox(spec.label, key=key, disabled=disabled, **common)
+        st.checkbox(label, key=key, disabled=disabled, **common)
 
 
 def _from_widgets() -> tuple[Filters, list[str]]:
@@ -186,12 +215,16 @@ def _from_widgets() -> tuple[Filters, list[str]]:
             try:
                 value = spec.parse(str(value), state.get(ONLINE_KEY))
             except Rejected as why:
-                notices.append(f"{spec.label}: {str(value)[:60]!r} ignored, {why}.")
+                notices.append(
+                    _("{label}: {value} ignored, {why}.").format(
+                        label=_(spec.label), value=repr(str(value)[:60]), why=why
+                    )
+                )
                 continue
         values[spec.field] = tuple(value) if spec.many else value
     filters = Filters(**values)
     if filters.start and filters.end and filters.start > filters.end:
-        notices.append("'From' is after 'To': the date filter is off until you fix it.")
+        notices.append(_("'From' is after 'To': the date filter is off until you fix it."))
         filters = replace(filters, start=None, end=None)
     return filters, notices
 
@@ -202,16 +235,18 @@ def sidebar_filters() -> Filters:
     if NOTICES_KEY not in state:
         _init_from_url()
     with st.sidebar:
-        st.header("Filters")
+        st.header(_("Filters"))
         for spec in FILTERS:
             needs = state.get(f"f_{spec.needs}") if spec.needs else True
             _draw(spec, disabled=not needs)
         st.toggle(
-            "Look up unknown places online",
+            _("Look up unknown places online"),
             key=ONLINE_KEY,
             on_change=_clear_notices,
-            help="Ask OpenStreetMap's Nominatim (one request a second, answers cached) "
-            "for a place the offline gazetteer does not know.",
+            help=_(
+                "Ask OpenStreetMap's Nominatim (one request a second, answers cached) "
+                "for a place the offline gazetteer does not know."
+            ),
         )
     filters, notices = _from_widgets()
     if notices:
@@ -243,13 +278,51 @@ def show_notices(data: tables.Dataset) -> None:
     for notice in st.session_state.get(NOTICES_KEY, []):
         st.warning(plain(notice), icon="⚠️")
     if data.problems:
-        with st.expander(f"⚠️ {data.rejected} invalid event row(s) not displayed — why"):
+        label = i18n.ngettext(
+            "{n} invalid event row not displayed — why",
+            "{n} invalid event rows not displayed — why",
+            data.rejected,
+        ).format(n=data.rejected)
+        with st.expander(f"⚠️ {label}"):
             st.dataframe(problem_frame(data.problems), hide_index=True, width="stretch")
+
+
+def option_label(spec: FilterSpec, value: str) -> str:
+    """How a filter's choice reads in the sidebar, in this run's language."""
+    if spec.field == "kinds":
+        return display.kind_label(value)
+    if spec.field == "oblasts":
+        return f"{display.oblast_name(value)} ({value})"
+    if spec.field == "case":
+        case = cases.case_by_id(value)
+        return display.case_title(case) if case else value
+    return spec.option_label(value) if spec.option_label else value
+
+
+def link_params(filters: Filters) -> dict:
+    """URL parameters of a link to another view: the filters and the language."""
+    lang = i18n.language()
+    return filters.to_query_params() | ({"lang": lang} if lang != i18n.DEFAULT else {})
+
+
+def language_choice() -> str:
+    """Draw the language switch at the top of the sidebar, keep it in the URL, and use it."""
+    with st.sidebar:
+        lang = view_choice(
+            "lang",
+            list(i18n.LANGUAGES),
+            i18n.DEFAULT,
+            st.segmented_control,
+            "Language · Мова",
+            format_func=i18n.LANGUAGES.get,
+            label_visibility="collapsed",
+        )
+    return i18n.set_language(lang)
 
 
 def view_url(page: str, filters: Filters) -> str:
     """Return the absolute URL of this view when the browser told us, else a relative one."""
-    query = urlencode(filters.to_query_params(), doseq=True)
+    query = urlencode(link_params(filters), doseq=True)
     base = ""
     url = getattr(st.context, "url", None)
     if url:
@@ -266,15 +339,26 @@ def view_label(name: str, filters: Filters) -> str:
     )
 
 
+def as_recorded(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their text columns as the curated tables hold them (undoing
+    :func:`display.localized`), matched by index; computed columns are kept."""
+    if i18n.language() == i18n.DEFAULT or events.empty:
+        return events
+    recorded = dataset().events
+    columns = [c for c in (*display.UKRAINIAN_TWINS, "admin1") if c in events]
+    return events.assign(**{c: recorded.loc[events.index, c] for c in columns})
+
+
 def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> None:
     """Offer exactly ``events`` as CSV (UTF-8 with BOM) and as a ZIP with the data dictionary
     and a citation; files are named after the view and the data version and built on click."""
+    events = as_recorded(events)
     version = data_version()
     stem = export.file_stem(label, version)
     cite = export.citation(view, version, date.today(), len(events))
     left, right = st.columns(2)
     left.download_button(
-        "Download CSV",
+        _("Download CSV"),
         lambda: export.to_csv_bytes(events),
         file_name=f"{stem}.csv",
         mime="text/csv",
@@ -283,7 +367,7 @@ def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> N
         on_click="ignore",
     )
     right.download_button(
-        "Download ZIP (CSV, dictionary, citation)",
+        _("Download ZIP (CSV, dictionary, citation)"),
         lambda: export.to_zip_bytes(events, stem, cite, about.dictionary_frame()),
         file_name=f"{stem}.zip",
         mime="application/zip",
@@ -308,7 +392,7 @@ def _leave_legacy_multipage_mode() -> None:
     if not PagesManager.uses_pages_directory:
         return
     if st.session_state.get(_LEGACY_RERUN_KEY):
-        st.error("This page could not load the app's filters. Open the app's home page.")
+        st.error(_("This page could not load the app's filters. Open the app's home page."))
         st.stop()
     st.session_state[_LEGACY_RERUN_KEY] = True
     PagesManager.uses_pages_directory = False
@@ -325,10 +409,19 @@ def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd
     st.title(title)
     if intro:
         st.caption(intro)
-    data = dataset()
+    data = localized_dataset()
     filters: Filters = st.session_state.get("filters") or Filters()
     show_notices(data)
     events = filters.apply(data.events)
+    missing = display.untranslated(events) if i18n.language() == "uk" else 0
+    if missing:
+        st.caption(
+            i18n.ngettext(
+                "{n} event in this view has no Ukrainian title yet and is shown in English.",
+                "{n} events in this view have no Ukrainian title yet and are shown in English.",
+                missing,
+            ).format(n=i18n.number(missing))
+        )
     return data, filters, events
 
 
@@ -340,8 +433,10 @@ def guarded(step):
     except Exception:
         logger.exception("page %s failed", st.session_state.get("page_path", "?"))
         st.error(
-            "Something went wrong while drawing this view. The error was logged. Try "
-            "clearing the filters in the sidebar, or open the Overview.",
+            _(
+                "Something went wrong while drawing this view. The error was logged. Try "
+                "clearing the filters in the sidebar, or open the Overview."
+            ),
             icon="⚠️",
         )
         return None
@@ -377,8 +472,8 @@ def view_choice(
         if raw is not None and raw in options:
             state[kept] = raw
         elif raw is not None:
-            notice = (
-                f"Ignored {param}={raw[:60]!r}: not one of {', '.join(options)}; showing {default}."
+            notice = _("Ignored {param}={value}: not one of {options}; showing {default}.").format(
+                param=param, value=repr(raw[:60]), options=", ".join(options), default=default
             )
             state[NOTICES_KEY] = [*state.get(NOTICES_KEY, []), notice]
             st.warning(plain(notice), icon="⚠️")
