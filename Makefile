@@ -50,7 +50,7 @@ messages: $(BIN)/.installed-dev  ## extract interface strings and merge them int
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _ -k ngettext:1,2 --no-location --sort-output \
 		--omit-header -o $(LOCALES)/dashboard.pot .
 	$(BIN)/pybabel update -D dashboard -i $(LOCALES)/dashboard.pot -d $(LOCALES) \
-		--no-location --ignore-obsolete
+		--ignore-obsolete --no-fuzzy-matching
 
 translations: $(BIN)/.installed-run $(CATALOGS:.po=.mo)  ## compile catalogs (the app also compiles stale ones in memory)
 

@@ -5,26 +5,22 @@ import streamlit as st
 from dashboard import ui
 from dashboard.i18n import _
 
-st.set_page_config(layout="wide", page_icon=":material/balance:")
+st.set_page_config(layout="wide", page_icon="⚖️")
 ui.guarded(ui.language_choice)
 st.set_page_config(page_title=_("ICC Ukraine events"))
 page = st.navigation(
     [
-        st.Page(
-            "pages/overview.py", title=_("Overview"), icon=":material/dashboard:", default=True
-        ),
-        st.Page("pages/map.py", title=_("Map"), icon=":material/map:", url_path="map"),
+        st.Page("pages/overview.py", title=_("Overview"), icon="📊", default=True),
+        st.Page("pages/map.py", title=_("Map"), icon="🗺️", url_path="map"),
         st.Page(
             "pages/timeline.py",
             title=_("Timeline"),
-            icon=":material/timeline:",
+            icon="📈",
             url_path="timeline",
         ),
-        st.Page("pages/cases.py", title=_("Cases"), icon=":material/gavel:", url_path="cases"),
-        st.Page(
-            "pages/explore.py", title=_("Explore"), icon=":material/table:", url_path="explore"
-        ),
-        st.Page("pages/about.py", title=_("About"), icon=":material/info:", url_path="about"),
+        st.Page("pages/cases.py", title=_("Cases"), icon="⚖️", url_path="cases"),
+        st.Page("pages/explore.py", title=_("Explore"), icon="📋", url_path="explore"),
+        st.Page("pages/about.py", title=_("About"), icon="ℹ️", url_path="about"),
     ]
 )
 st.session_state["filters"] = ui.guarded(ui.sidebar_filters)

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import about, i18n, schema, ui
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
-data, filters, events = ui.page_start(_("About this record"))
+data, filters, events = ui.page_start(N_("About this record"))
 st.markdown("\n\n".join(_(paragraph) for paragraph in about.METHODOLOGY))
 
 st.header(_("Coverage"))

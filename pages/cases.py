@@ -5,18 +5,18 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import cases, charts, i18n, ui
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 CASE_FIGURES = {"strike": ("killed", "injured"), "deportation": ("children_removed",)}
 
 data, filters, _events = ui.page_start(
-    _("The ICC's Ukraine cases"),
-    _(
+    N_("The ICC's Ukraine cases"),
+    N_(
         "What each set of arrest warrants covers, and the recorded events that match its public "
         "description."
     ),
 )
-st.info(_(cases.SCOPE_NOTE), icon=":material/gavel:")
+st.info(_(cases.SCOPE_NOTE), icon="⚖️")
 ui.founding_story(data.events)
 
 shown = [filters.case] if filters.case else list(cases.all_cases())

@@ -6,9 +6,9 @@ from functools import partial
 import streamlit as st
 
 from dashboard import export, i18n, schema, ui
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
-data, filters, events = ui.page_start(_("Explore"))
+data, filters, events = ui.page_start(N_("Explore"))
 st.caption(ui.filter_summary(filters, len(events), len(data.events)))
 
 if filters.event:
@@ -23,7 +23,7 @@ if filters.event:
             )
         else:
             ui.event_detail(match.iloc[0], data.events)
-        st.button(_("Close event"), icon=":material/close:", on_click=ui.open_event, args=("",))
+        st.button(_("Close event"), icon="✖️", on_click=ui.open_event, args=("",))
 
 LEAD = ["event_id", "date", "end_date", "title", "place", "admin1"]
 TAIL = ["actor", "verification", "source_url"]

@@ -4,7 +4,7 @@ draw a box or lasso to list the events inside."""
 import streamlit as st
 
 from dashboard import basemap, charts, i18n, ui
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 from dashboard.oblasts import OBLAST_NAMES
 
 MAP_KEY = "points_map"
@@ -22,7 +22,7 @@ def _close_event() -> None:
     st.session_state.pop(MAP_KEY, None)
 
 
-data, filters, events = ui.page_start(_("Map"))
+data, filters, events = ui.page_start(N_("Map"))
 context = basemap.load_context()
 modes = {"points": _("Points"), "oblasts": _("Oblast shading")}
 mode = ui.view_choice(
@@ -90,7 +90,7 @@ else:
                 st.warning(_("No event {event} in the data.").format(event=ui.plain(filters.event)))
             else:
                 ui.event_detail(match.iloc[0], data.events)
-            st.button(_("Close event"), icon=":material/close:", on_click=_close_event)
+            st.button(_("Close event"), icon="✖️", on_click=_close_event)
     picked = charts.selected_ids(chart.selection)
     if picked and not charts.clicked_event(chart.selection):
         events = events[events["event_id"].isin(picked)]
@@ -102,7 +102,7 @@ else:
                 len(events),
             ).format(n=i18n.number(len(events)))
         )
-        if right.button(_("Clear selection"), icon=":material/close:"):
+        if right.button(_("Clear selection"), icon="✖️"):
             del st.session_state[MAP_KEY]
             st.rerun()
 

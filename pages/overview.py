@@ -3,11 +3,11 @@
 import streamlit as st
 
 from dashboard import charts, i18n, schema, ui
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
 data, filters, events = ui.page_start(
-    _("ICC Ukraine events"),
-    _(
+    N_("ICC Ukraine events"),
+    N_(
         "Sourced record of strikes on civilians, deportations of children, visits and statements "
         "in the International Criminal Court's investigation of Russia's war against Ukraine."
     ),
@@ -32,6 +32,6 @@ else:
     st.page_link(
         "pages/explore.py",
         label=_("Explore every event and download CSV"),
-        icon=":material/table:",
+        icon="📋",
         query_params=ui.link_params(filters),
     )

@@ -4,11 +4,10 @@ import streamlit as st
 
 from dashboard import charts, i18n, ui
 from dashboard.filters import Filters
-from dashboard.i18n import _
+from dashboard.i18n import N_, _
 
+data, filters, events = ui.page_start(N_("Timeline"))
 PERIOD_LABELS = {"week": _("week"), "month": _("month"), "quarter": _("quarter"), "year": _("year")}
-
-data, filters, events = ui.page_start(_("Timeline"))
 freq = ui.view_choice(
     "period",
     list(charts.PERIODS),

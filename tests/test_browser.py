@@ -192,6 +192,11 @@ def test_every_page_reads_in_ukrainian(server, page, shots, path):
     the letters in the page and sidebar are Cyrillic once addresses and ids are set aside, and
     the navigation keeps the language."""
     open_app(page, f"{server}/{path}?lang=uk")
+    for _ in range(2):  # a busy server may start the run late: wait until it settled twice
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        )
+        page.wait_for_timeout(1000)
     assert exceptions(page) == []
     text = _DATA.sub(" ", page.locator("[data-testid='stApp']").inner_text())
     letters = [c for c in text if c.isalpha()]

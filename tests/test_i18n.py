@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tokenize
 from datetime import date
 
 import pandas as pd
@@ -59,6 +60,22 @@ def test_every_interface_string_has_a_ukrainian_translation():
             missing.append(message)
     assert not missing, f"{len(missing)} strings lack a Ukrainian translation: {missing[:10]}"
     assert len(_source_messages()) > 250  # the extraction itself found the interface
+
+
+def test_no_literal_is_translated_inside_an_f_string():
+    """Test that no `_("...")` sits inside an f-string, where extraction cannot see it on this
+    Python (the string would silently stay English)."""
+    call = re.compile(r"""\{\s*(?:_|N_|ngettext)\(\s*['"]""")
+    files = [config.ROOT / "app.py", *(config.ROOT / "pages").glob("*.py")]
+    files += (config.ROOT / "src" / "dashboard").rglob("*.py")
+    found = []
+    for path in files:
+        with path.open("rb") as source:
+            for token in tokenize.tokenize(source.readline):
+                prefix = token.string[: token.string.find(token.string.lstrip("rRbBfFuU")[:1])]
+                if token.type == tokenize.STRING and "f" in prefix.lower():
+                    found += [f"{path.name}:{token.start[0]}"] * bool(call.search(token.string))
+    assert not found
 
 
 def test_translations_keep_every_placeholder():

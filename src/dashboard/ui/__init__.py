@@ -57,6 +57,7 @@ NOTICES_KEY = "url_notices"
 ONLINE_KEY = "f_online"
 # Per-page view state kept in the URL beside the filters (map mode, shading, timeline step).
 VIEW_PARAMS = ("map", "shade", "period", "lang")
+LANGUAGE_KEY = "view_lang"  # where view_choice keeps the language
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -363,7 +364,7 @@ def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> N
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=key,
-        icon=":material/download:",
+        icon="⬇️",
         on_click="ignore",
     )
     right.download_button(
@@ -372,7 +373,7 @@ def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> N
         file_name=f"{stem}.zip",
         mime="application/zip",
         key=f"{key}_zip",
-        icon=":material/folder_zip:",
+        icon="🗜️",
         on_click="ignore",
     )
 
@@ -403,12 +404,18 @@ _LEGACY_RERUN_KEY = "left_legacy_multipage_mode"
 
 
 def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd.DataFrame]:
-    """Title a page, show notices, and return the dataset, the filters and the filtered rows."""
+    """Title a page, show notices, and return the dataset, the filters and the filtered rows.
+
+    ``title`` and ``intro`` are English catalog strings (marked with ``N_``), translated here
+    once the page knows its language.
+    """
     if "filters" not in st.session_state:
         _leave_legacy_multipage_mode()
-    st.title(title)
+    # The frame chose the language; a page run on its own (a test) takes it from the session.
+    i18n.set_language(st.session_state.get(LANGUAGE_KEY))
+    st.title(_(title))
     if intro:
-        st.caption(intro)
+        st.caption(_(intro))
     data = localized_dataset()
     filters: Filters = st.session_state.get("filters") or Filters()
     show_notices(data)

@@ -82,7 +82,7 @@ def founding_story(events: pd.DataFrame) -> None:
         if event_id in present
     ]
     if steps:
-        with st.expander(_("How the cases began"), icon=":material/history_edu:"):
+        with st.expander(_("How the cases began"), icon="📜"):
             st.markdown("\n".join(steps))
 
 
@@ -98,16 +98,24 @@ def case_card(case: cases.Case) -> None:
         end=i18n.day(case.period_end) if case.period_end else _("an open end"),
     )
     left, right = st.columns(2)
-    left.markdown(f"**{_('Suspects')}**\n\n{people}")
+    left.markdown("**" + _("Suspects") + f"**\n\n{people}")
     right.markdown(
-        f"**{_('Alleged crimes')}**: {plain(case.crimes)} "
+        "**"
+        + _("Alleged crimes")
+        + f"**: {plain(case.crimes)} "
         + plain(_("(Rome Statute art. {articles})").format(articles=", ".join(case.articles)))
-        + f"\n\n**{_('Period named')}**: {period}\n\n"
+        + "\n\n**"
+        + _("Period named")
+        + f"**: {period}\n\n"
         + _("**Warrants issued** {issued}, made public {public}").format(
             issued=i18n.day(case.issued), public=i18n.day(case.made_public)
         )
-        + f" · **{_('Status')}**: {plain(case.status)}\n\n"
-        f"**{_('Source')}**: {display.safe_link(case.source_url, case.source_name)}"
+        + " · **"
+        + _("Status")
+        + f"**: {plain(case.status)}\n\n"
+        + "**"
+        + _("Source")
+        + f"**: {display.safe_link(case.source_url, case.source_name)}"
     )
     st.markdown(plain(case.conduct))
 

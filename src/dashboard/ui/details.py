@@ -108,12 +108,14 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
     sources = [display.safe_link(row["source_url"], str(row["source_name"]))]
     others = "" if pd.isna(row["other_sources"]) else str(row["other_sources"])
     sources += [display.safe_link(url.strip()) for url in others.split(";") if url.strip()]
-    st.markdown(f"**{_('Sources')}**\n\n" + "\n".join(f"- {s}" for s in sources))
+    st.markdown("**" + _("Sources") + "**\n\n" + "\n".join(f"- {s}" for s in sources))
     related = [r for r in display.cell(row["related"]).split(";") if r.strip()]
     if related:
         titles = events.set_index("event_id")["title"]
         st.markdown(
-            f"**{_('Related events')}**\n\n"
+            "**"
+            + _("Related events")
+            + "**\n\n"
             + "\n".join(
                 f"- [{r}]({href('explore', event=r)}) {plain(titles.get(r, ''))}"
                 for r in (link.strip() for link in related)
@@ -123,7 +125,9 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
     within = cases.cases_of(events, str(row["event_id"]))
     if within:
         st.markdown(
-            f"**{_('Within the scope of')}**\n\n"
+            "**"
+            + _("Within the scope of")
+            + "**\n\n"
             + "\n".join(
                 f"- [{plain(display.case_title(c))}]({href('cases', case=c.case_id)})"
                 for c in within
