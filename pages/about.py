@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import about, schema, ui
+from dashboard.i18n import _
 
 data, filters, events = ui.page_start("About this record")
 st.markdown(about.METHODOLOGY)
@@ -23,6 +24,24 @@ if data.problems:
     st.dataframe(ui.problem_frame(data.problems), hide_index=True, width="stretch")
 else:
     st.success("Every row of every table passed validation.")
+
+sets = ui.store().sets
+if sets:
+    st.header(_("Imported sets"))
+    st.caption(
+        _(
+            "Sets imported with `python -m dashboard import`, shown when chosen in the Dataset "
+            "filter. They are not part of the curated record: each keeps its source's ids, "
+            "event types and verification coding."
+        )
+    )
+    st.dataframe(
+        pd.DataFrame(sets).reindex(
+            columns=["name", "format", "source_file", "rows_kept", "rows_set_aside", "imported"]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 st.header("Data dictionary")
 st.caption("Generated from the schema the validator uses; every table has the common columns.")

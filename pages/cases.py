@@ -4,11 +4,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import cases, charts, ui
+from dashboard import cases, charts, engine, ui
+from dashboard.i18n import _
 
 CASE_FIGURES = {"strike": ("killed", "injured"), "deportation": ("children_removed",)}
 
-data, filters, _ = ui.page_start(
+data, filters, _rows = ui.page_start(
     "The ICC's Ukraine cases",
     "What each set of arrest warrants covers, and the recorded events that match its public "
     "description.",
@@ -23,12 +24,19 @@ for case in shown:
     st.header(ui.plain(case.title), anchor=case.case_id)
     ui.case_card(case)
     # The sidebar's other filters still apply; the case filter is this section's own.
-    in_scope = replace(filters, case=case).apply(data.events)
+    scoped = ui.store().select(replace(filters, case=case))
+    in_scope = scoped.frame(limit=engine.FRAME_LIMIT)
+    if scoped.large:
+        st.warning(
+            _("{count:,} events are within scope: only the first {limit:,} are shown.").format(
+                count=scoped.count, limit=engine.FRAME_LIMIT
+            )
+        )
     st.subheader("Events within scope")
     st.caption(
         ui.plain(f"{len(in_scope):,} events: {case.scope_text()}")
         + " · "
-        + ui.filter_summary(replace(filters, case=None), len(in_scope), len(data.events))
+        + ui.filter_summary(replace(filters, case=None), scoped.count, ui.total(filters))
     )
     ui.headline_figures(in_scope, CASE_FIGURES[case.scope_kind])
     if in_scope.empty:

@@ -1,50 +1,50 @@
 """Explore: every filtered event in tables, one event in detail, and citable CSV downloads."""
 
 from datetime import date
-from functools import partial
 
 import streamlit as st
 
 from dashboard import export, schema, ui
 
 data, filters, events = ui.page_start("Explore")
-st.caption(ui.filter_summary(filters, len(events), len(data.events)))
+selection = ui.selection()
+st.caption(ui.filter_summary(filters, selection.count, ui.total(filters)))
+if events is None:
+    ui.large_notice(selection)
 
 if filters.event:
-    match = data.events[data.events["event_id"] == filters.event]
+    row = selection.event(filters.event)
     with st.container(border=True):
-        if match.empty:
+        if row is None:
             st.warning(
                 f"No event {filters.event} in the data (it may have been rejected by "
                 "validation, see the notice above)."
             )
         else:
-            ui.event_detail(match.iloc[0], data.events)
+            ui.event_detail(row, data.events)
         st.button("Close event", icon=":material/close:", on_click=ui.open_event, args=("",))
 
 LEAD = ["event_id", "date", "end_date", "title", "place", "admin1"]
 TAIL = ["actor", "verification", "source_url"]
 tabs = st.tabs(["All"] + list(schema.KIND_LABELS.values()))
+per_kind = selection.counts("kind")
 for tab, kind in zip(tabs, [None, *schema.KINDS], strict=True):
-    rows = events if kind is None else events[events["kind"] == kind]
+    rows = selection if kind is None else selection.where_kind(kind, int(per_kind.get(kind, 0)))
     own = (
         []
         if kind is None
         else [f.name for f in schema.KINDS[kind].fields if not f.name.startswith("destination_l")]
     )
     columns = LEAD + (["kind"] if kind is None else own) + TAIL
-    if "distance_km" in rows:
+    if filters.near is not None:
         columns.append("distance_km")
+    if kind is None and filters.datasets:
+        columns.insert(1, "dataset")
     with tab:
         name = "events" if kind is None else schema.KINDS[kind].file.removesuffix(".csv")
-        st.write(f"{len(rows):,} {name}. Select a row to open it.")
+        st.write(f"{rows.count:,} {name}. Select a row to open it.")
         key = f"table_{kind or 'all'}"
-        ui.event_table(
-            rows[columns],
-            selection_mode="single-row",
-            key=key,
-            on_select=partial(ui.open_selected, key, rows["event_id"].tolist()),
-        )
+        ui.paged_table(rows, columns, key, selection_mode="single-row", on_select=ui.open_selected)
         ui.download_buttons(
             rows,
             ui.view_label(name, filters),

@@ -3,17 +3,38 @@
 import streamlit as st
 
 from dashboard import charts, schema, ui
+from dashboard.i18n import _
 
 data, filters, events = ui.page_start(
     "ICC Ukraine events",
     "Sourced record of strikes on civilians, deportations of children, visits and statements "
     "in the International Criminal Court's investigation of Russia's war against Ukraine.",
 )
-st.markdown(ui.filter_summary(filters, len(events), len(data.events)))
+selection = ui.selection()
+st.markdown(ui.filter_summary(filters, selection.count, ui.total(filters)))
 
+per_kind = selection.counts("kind")
 columns = st.columns(len(schema.KINDS))
 for column, (kind, label) in zip(columns, schema.KIND_LABELS.items(), strict=True):
-    column.metric(label, f"{(events['kind'] == kind).sum():,}")
+    column.metric(label, f"{int(per_kind.get(kind, 0)):,}")
+if events is None:
+    ui.large_notice(selection)
+    st.subheader(_("Timeline"))
+    counts = selection.period_counts("week")
+    st.plotly_chart(
+        charts.timeline_figure(selection.frame(["date", "kind"], limit=0), "week", counts=counts),
+        width="stretch",
+        key="lanes",
+    )
+    st.subheader(_("Latest events"))
+    ui.event_table(
+        selection.frame(
+            ["event_id", "date", "kind", "title", "place", "source_url"],
+            order="date DESC, event_id",
+            limit=10,
+        )
+    )
+    st.stop()
 ui.headline_figures(events)
 
 if events.empty:

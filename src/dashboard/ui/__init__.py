@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, config, display, export, geo, tables
+from dashboard import about, config, display, engine, export, geo, tables
 from dashboard.display import filter_summary, plain, problem_frame
 from dashboard.filters import (
     FILTERS,
@@ -25,6 +25,7 @@ from dashboard.filters import (
 )
 from dashboard.ui.cases import case_card, case_statements, founding_story, headline_figures
 from dashboard.ui.events import event_detail, event_table
+from dashboard.ui.scale import large_notice, paged_table, select, selection, store, total
 
 __all__ = [  # used by the pages through ui
     "case_card",
@@ -34,8 +35,13 @@ __all__ = [  # used by the pages through ui
     "filter_summary",
     "founding_story",
     "headline_figures",
+    "large_notice",
+    "paged_table",
     "plain",
     "problem_frame",
+    "selection",
+    "store",
+    "total",
 ]
 
 logger = logging.getLogger(__name__)
@@ -266,16 +272,19 @@ def view_label(name: str, filters: Filters) -> str:
     )
 
 
-def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> None:
-    """Offer exactly ``events`` as CSV (UTF-8 with BOM) and as a ZIP with the data dictionary
-    and a citation; files are named after the view and the data version and built on click."""
+def download_buttons(events, label: str, key: str, view: str) -> None:
+    """Offer exactly ``events`` (a frame, or a store selection read only on click) as CSV
+    (UTF-8 with BOM) and as a ZIP with the data dictionary and a citation; files are named
+    after the view and the data version and built on click."""
     version = data_version()
     stem = export.file_stem(label, version)
-    cite = export.citation(view, version, date.today(), len(events))
+    rows = events.frame if isinstance(events, engine.Selection) else lambda: events
+    size = events.count if isinstance(events, engine.Selection) else len(events)
+    cite = export.citation(view, version, date.today(), size)
     left, right = st.columns(2)
     left.download_button(
         "Download CSV",
-        lambda: export.to_csv_bytes(events),
+        lambda: export.to_csv_bytes(rows()),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=key,
@@ -284,7 +293,7 @@ def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> N
     )
     right.download_button(
         "Download ZIP (CSV, dictionary, citation)",
-        lambda: export.to_zip_bytes(events, stem, cite, about.dictionary_frame()),
+        lambda: export.to_zip_bytes(rows(), stem, cite, about.dictionary_frame()),
         file_name=f"{stem}.zip",
         mime="application/zip",
         key=f"{key}_zip",
@@ -318,8 +327,9 @@ def _leave_legacy_multipage_mode() -> None:
 _LEGACY_RERUN_KEY = "left_legacy_multipage_mode"
 
 
-def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd.DataFrame]:
-    """Title a page, show notices, and return the dataset, the filters and the filtered rows."""
+def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd.DataFrame | None]:
+    """Title a page, show notices, and return the dataset, the filters and the filtered rows
+    (None when too many to hold: :func:`selection` then answers in SQL)."""
     if "filters" not in st.session_state:
         _leave_legacy_multipage_mode()
     st.title(title)
@@ -328,7 +338,9 @@ def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd
     data = dataset()
     filters: Filters = st.session_state.get("filters") or Filters()
     show_notices(data)
-    events = filters.apply(data.events)
+    chosen = select(filters)
+    # A large selection stays in the store: the page draws aggregates and pages of rows.
+    events = None if chosen.large else chosen.frame()
     return data, filters, events
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import cases, display, schema
 from dashboard.display import for_display, plain
 from dashboard.filters import EVENT_ID
+from dashboard.i18n import _
 
 
 def event_table(events: pd.DataFrame, **options: object):
@@ -62,6 +63,7 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
         f"{plain(row['event_id'])} · {kind.label[:-1]} · {when} · "
         f"{plain(row['place'])} ({plain(row['place_uk'])}) · {plain(row['verification'])}"
     )
+    provenance(row)
     st.markdown(plain(row["description"]))
     if kind.name == "statement" and pd.notna(row["quote"]) and str(row["quote"]):
         st.markdown(f"> “{plain(row['quote'])}” — {plain(row['speaker'])}")
@@ -96,3 +98,24 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
         {"field": [f.name for f in fields], "value": [display.cell(row[f.name]) for f in fields]}
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def provenance(row: pd.Series) -> None:
+    """Say which imported set a row comes from, its id there and what its verification means
+    (nothing for the curated record)."""
+    dataset = row.get("dataset")
+    if dataset is None or pd.isna(dataset) or dataset == "curated":
+        return
+    st.info(
+        _(
+            "From the imported set “{dataset}”, not the curated record: source id {source_id}, "
+            "source event type “{event_type}”. Its verification (“{verification}”) is the "
+            "source's own coding; the dashboard's curators have not checked this row."
+        ).format(
+            dataset=plain(dataset),
+            source_id=plain(row.get("source_id")),
+            event_type=plain(row.get("source_event_type")),
+            verification=plain(row.get("verification")),
+        ),
+        icon=":material/dataset:",
+    )
