@@ -58,7 +58,7 @@ st.code(
         ui.view_url("explore", filters.without_event()),
         ui.data_version(),
         date.today(),
-        len(events),
+        selection.count,
     ),
     language=None,
     wrap_lines=True,
