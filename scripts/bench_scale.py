@@ -49,7 +49,8 @@ def load():
     return pd.read_parquet(os.environ["NAIVE_PARQUET"])
 
 events = load()
-oblasts = st.sidebar.multiselect("Oblast", sorted(events["admin1_code"].dropna().unique()), key="oblast")
+codes = sorted(events["admin1_code"].dropna().unique())
+oblasts = st.sidebar.multiselect("Oblast", codes, key="oblast")
 shown = events[events["admin1_code"].isin(oblasts)] if oblasts else events
 st.write(f"{len(shown):,} events")
 st.plotly_chart(px.histogram(shown, x="date", color="kind"))
