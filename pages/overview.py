@@ -12,11 +12,31 @@ data, filters, events = ui.page_start(
         "in the International Criminal Court's investigation of Russia's war against Ukraine."
     ),
 )
-st.markdown(ui.filter_summary(filters, len(events), len(data.events)))
+selection = ui.selection()
+st.markdown(ui.filter_summary(filters, selection.count, ui.total(filters)))
 
+per_kind = selection.counts("kind")
 columns = st.columns(len(schema.KINDS))
 for column, kind in zip(columns, schema.KINDS, strict=True):
-    column.metric(ui.kind_label(kind), i18n.number(int((events["kind"] == kind).sum())))
+    column.metric(ui.kind_label(kind), i18n.number(int(per_kind.get(kind, 0))))
+if events is None:
+    ui.large_notice(selection)
+    st.subheader(_("Timeline"))
+    counts = selection.period_counts("week")
+    st.plotly_chart(
+        charts.timeline_figure(selection.frame(["date", "kind"], limit=0), "week", counts=counts),
+        width="stretch",
+        key="lanes",
+    )
+    st.subheader(_("Latest events"))
+    ui.event_table(
+        selection.frame(
+            ["event_id", "date", "kind", "title", "place", "source_url"],
+            order="date DESC, event_id",
+            limit=10,
+        )
+    )
+    st.stop()
 ui.headline_figures(events)
 
 if events.empty:

@@ -16,12 +16,25 @@ freq = ui.view_choice(
     _("Events per"),
     format_func=PERIOD_LABELS.get,
 )
-st.caption(ui.filter_summary(filters, len(events), len(data.events)))
+selection = ui.selection()
+st.caption(ui.filter_summary(filters, selection.count, ui.total(filters)))
 
 # Milestones give context whatever the kind or place filters, within the chosen dates.
 milestones = charts.legal_milestones(Filters(filters.start, filters.end).apply(data.events))
 
-if events.empty:
+if events is None:
+    ui.large_notice(selection)
+    st.plotly_chart(
+        charts.timeline_figure(
+            selection.frame(["date", "kind"], limit=0),
+            freq,
+            milestones,
+            counts=selection.period_counts(freq),
+        ),
+        width="stretch",
+        key="timeline",
+    )
+elif events.empty:
     st.info(_("No events match these filters. Clear some filters in the sidebar."))
 else:
     st.plotly_chart(

@@ -138,6 +138,10 @@ def _filtered(args: argparse.Namespace) -> pd.DataFrame:
             "'python -m dashboard validate'",
             file=sys.stderr,
         )
+    if set(filters.datasets) - {"curated"}:  # imported sets are read through the store
+        from dashboard.engine import Store
+
+        return Store(dataset.events).select(filters).frame()
     return filters.apply(dataset.events)
 
 

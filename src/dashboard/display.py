@@ -100,19 +100,24 @@ def for_display(events: pd.DataFrame) -> pd.DataFrame:
 
 # Columns shown in Ukrainian when the interface is: each takes its ``_uk`` twin where present.
 UKRAINIAN_TWINS = {"title": "title_uk", "description": "description_uk", "place": "place_uk"}
+LOCALIZED = (*UKRAINIAN_TWINS, "admin1")
+ORIGINAL = "__recorded"  # suffix of the columns keeping the recorded text beside the shown text
 
 
 def localized(events: pd.DataFrame) -> pd.DataFrame:
     """The rows as this run's language shows them: in Ukrainian, titles, descriptions and
     places from their ``_uk`` columns (the English text stays where a row has none) and oblasts
-    by their Ukrainian names. In English the frame is returned as it is."""
+    by their Ukrainian names; the recorded text is kept in ``<column>__recorded`` so exports
+    can restore it. In English the frame is returned as it is."""
     if i18n.language() != "uk" or events.empty:
         return events
     out = events.copy()
     for column, twin in UKRAINIAN_TWINS.items():
-        if twin in out:
+        if twin in out and column in out:
+            out[column + ORIGINAL] = out[column]
             out[column] = out[twin].fillna(out[column])
-    if "admin1_code" in out:
+    if "admin1_code" in out and "admin1" in out:
+        out["admin1" + ORIGINAL] = out["admin1"]
         names = out["admin1_code"].astype("string").map(OBLAST_NAMES_UK).astype("string")
         out["admin1"] = names.fillna(out["admin1"])
     return out

@@ -31,6 +31,8 @@ def neutralise(column: pd.Series) -> pd.Series:
 def export_columns(events: pd.DataFrame) -> list[str]:
     """Return the exported columns: common, ``kind``, every kind's own, then ``distance_km``."""
     columns = list(schema.unified_columns())
+    if "dataset" in events and events["dataset"].ne("curated").any():
+        columns += [c for c in ("dataset", "source_id", "source_event_type") if c in events]
     if "distance_km" in events:
         columns.append("distance_km")
     return columns

@@ -29,11 +29,15 @@ RADIUS_RANGE_KM = (1.0, 1000.0)
 MAX_QUERY_LENGTH = 200
 FIRST_DAY = schema.FIRST_DAY
 EVENT_ID = re.compile("(" + "|".join(k.prefix for k in schema.KINDS.values()) + ")-[0-9]{4,}")
+# Imported sets keep their source's ids (``ACLED-UKR123``, a native set's own ids).
+IMPORTED_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 # Points known only to these precisions are "somewhere in the oblast/country": a radius search
 # leaves them out unless asked (``vague``); country-level rows have no point at all.
 VAGUE_PRECISIONS = ("admin1",)
+# The dataset of the curated tables; imported sets go by their manifest name.
+CURATED = "curated"
 
 
 class Rejected(ValueError):
@@ -55,6 +59,8 @@ class Filters:
         vague: Let the radius search keep events placed only to an oblast.
         case: An ICC case; keeps the events within its scope.
         event: An event id to open in detail; it does not narrow the rows.
+        datasets: The curated record (``curated``) and imported sets shown; empty means the
+            curated record only, so imported rows appear only when asked for.
     """
 
     start: date | None = None
@@ -67,6 +73,7 @@ class Filters:
     vague: bool = False
     case: cases.Case | None = None
     event: str = ""
+    datasets: tuple[str, ...] = ()
 
     def apply(self, events: pd.DataFrame) -> pd.DataFrame:
         """Return the rows of ``events`` that pass every filter (a new frame).
@@ -75,7 +82,7 @@ class Filters:
         ``near`` set, the result gains a ``distance_km`` column and is limited to the radius;
         rows with no point, or placed only to an oblast (unless ``vague``), are left out.
         """
-        mask = pd.Series(True, index=events.index)
+        mask = in_datasets(events, self.datasets)
         if self.start is not None:
             last_day = events["end_date"].fillna(events["date"])
             mask &= last_day >= pd.Timestamp(self.start)
@@ -285,11 +292,13 @@ def parse_flag(text: str, _online: bool | None = None) -> bool:
 
 
 def parse_event(text: str, _online: bool | None = None) -> str:
-    """Accept an event id such as ``STR-0001``."""
+    """Accept an event id such as ``STR-0001`` (or an imported set's, as the set spells it)."""
     key = text.strip().upper()
-    if not EVENT_ID.fullmatch(key):
-        raise Rejected(_("not an event id such as STR-0001"))
-    return key
+    if EVENT_ID.fullmatch(key):
+        return key
+    if IMPORTED_ID.fullmatch(text.strip()):
+        return text.strip()
+    raise Rejected(_("not an event id such as STR-0001"))
 
 
 def parse_case(text: str, _online: bool | None = None) -> cases.Case:
@@ -299,6 +308,31 @@ def parse_case(text: str, _online: bool | None = None) -> cases.Case:
         known = ", ".join(c.case_id for c in cases.all_cases()) or _("none loaded")
         raise Rejected(_("not an ICC case id (use one of {known})").format(known=known))
     return case
+
+
+def dataset_names() -> list[str]:
+    """The datasets a view can show: the curated record, then each imported set by name."""
+    from dashboard.importers.store import list_sets
+
+    return [CURATED] + [s["name"] for s in list_sets() if s.get("name") != CURATED]
+
+
+def parse_dataset(text: str, _online: bool | None = None) -> str:
+    """Accept ``curated`` or the name of an imported set."""
+    key = text.strip().lower()
+    names = dataset_names()
+    if key not in names:
+        raise Rejected(_("not a dataset (use one of {names})").format(names=", ".join(names)))
+    return key
+
+
+def in_datasets(events: pd.DataFrame, datasets: tuple[str, ...]) -> pd.Series:
+    """Mask of the rows in ``datasets`` (empty: the curated record); rows without a
+    ``dataset`` column are curated."""
+    chosen = datasets or (CURATED,)
+    if "dataset" in events:
+        return events["dataset"].isin(chosen).fillna(False).astype(bool)
+    return pd.Series(CURATED in chosen, index=events.index, dtype=bool)
 
 
 def _text(value: Any) -> list[str]:
@@ -396,6 +430,18 @@ FILTERS: tuple[FilterSpec, ...] = (
         options=lambda: [c.case_id for c in cases.all_cases()],
         option_label=lambda case_id: getattr(cases.case_by_id(case_id), "title", case_id),
         help=N_("keep events within the scope of an ICC case's warrants"),
+    ),
+    FilterSpec(
+        "datasets",
+        "dataset",
+        N_("Dataset"),
+        parse_dataset,
+        list,
+        "multiselect",
+        many=True,
+        options=dataset_names,
+        option_label=lambda name: "Curated record" if name == CURATED else f"Imported: {name}",
+        help=N_("curated (the default) or an imported set's name (repeatable)"),
     ),
     FilterSpec("event", "event", N_("Event"), parse_event, _text, "none", cli=False),
 )

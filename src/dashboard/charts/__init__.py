@@ -6,6 +6,13 @@ that says in words what each chart shows.
 """
 
 from dashboard.charts.common import METRICS, UKRAINE_FILL, UKRAINE_ZOOM, _hover
+from dashboard.charts.density import (
+    MAP_POINT_LIMIT,
+    cell_size,
+    grid_counts,
+    in_cells,
+    selected_cells,
+)
 from dashboard.charts.maps import (
     circle,
     clicked_event,
@@ -39,11 +46,13 @@ from dashboard.charts.timeline import (
 
 __all__ = [
     "LANE_POINT_LIMIT",
+    "MAP_POINT_LIMIT",
     "METRICS",
     "PERIODS",
     "UKRAINE_FILL",
     "UKRAINE_ZOOM",
     "_hover",
+    "cell_size",
     "choropleth_figure",
     "circle",
     "clicked_event",
@@ -54,12 +63,15 @@ __all__ = [
     "describe_map",
     "describe_timeline",
     "focus_range",
+    "grid_counts",
+    "in_cells",
     "lanes_figure",
     "legal_milestones",
     "map_figure",
     "milestone_rows",
     "oblast_summary",
     "period_name",
+    "selected_cells",
     "selected_ids",
     "shade_period",
     "stack_points",

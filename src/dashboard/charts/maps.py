@@ -28,6 +28,7 @@ from dashboard.charts.common import (
     _text,
     kind_labels,
 )
+from dashboard.charts.density import MAP_POINT_LIMIT, add_grid, cell_size, grid_counts
 from dashboard.charts.routes import _route_traces, deportation_routes
 from dashboard.i18n import _
 
@@ -198,6 +199,8 @@ def map_figure(
     radius_km: float | None = None,
     context: basemap.Context | None = None,
     routes: bool = True,
+    point_limit: int = MAP_POINT_LIMIT,
+    grid: tuple[pd.DataFrame, float] | None = None,
 ) -> go.Figure:
     """Points coloured by kind over Ukraine's oblasts and, given ``context``, its neighbours.
 
@@ -211,6 +214,8 @@ def map_figure(
         radius_km: Radius drawn around ``near``.
         context: Countries and city labels drawn under the oblasts (none: oblasts only).
         routes: Draw lines from origin to destination for deportations that have both.
+        point_limit: Above this many located events, draw the density grid instead.
+        grid: Cell counts and cell size computed elsewhere (in SQL): drawn instead of points.
     """
     fig = go.Figure()
     center, zoom = dict(UKRAINE_CENTER), UKRAINE_ZOOM
@@ -254,7 +259,14 @@ def map_figure(
             lats = np.concatenate([route_rows["lat"], route_rows["destination_lat"], UKRAINE_LAT])
             lons = np.concatenate([route_rows["lon"], route_rows["destination_lon"], UKRAINE_LON])
             center, zoom = view_for_bounds((lats.min(), lats.max()), (lons.min(), lons.max()))
-    stacks = stack_points(events)
+    located = events.dropna(subset=["lat", "lon"])
+    if grid is None and len(located) > point_limit:
+        box = (located["lat"].min(), located["lat"].max(), located["lon"].min())
+        size = cell_size(*box, located["lon"].max())
+        grid = (grid_counts(located, size), size)
+    if grid is not None:
+        add_grid(fig, *grid)
+    stacks = stack_points(events.iloc[:0] if grid is not None else events)
     for kind, label in kind_labels().items():
         part = stacks[stacks["kind"] == kind]
         if part.empty:
@@ -274,7 +286,7 @@ def map_figure(
                 hovertemplate="%{customdata[1]}<extra></extra>",
             )
         )
-    if stacks.empty:
+    if stacks.empty and (grid is None or grid[0].empty):
         _say_empty(fig, _("No events with a place match these filters."))
     fig.update_layout(
         map={

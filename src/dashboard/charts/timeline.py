@@ -84,7 +84,10 @@ def focus_range(dates: pd.Series, share: float = FOCUS_SHARE) -> tuple[pd.Timest
 
 
 def timeline_figure(
-    events: pd.DataFrame, freq: str = "month", milestones: pd.DataFrame | None = None
+    events: pd.DataFrame,
+    freq: str = "month",
+    milestones: pd.DataFrame | None = None,
+    counts: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Stacked bars of events per period and kind, with numbered legal milestones.
 
@@ -96,8 +99,11 @@ def timeline_figure(
         freq: Bin size: ``week``, ``month``, ``quarter`` or ``year``.
         milestones: Rows with ``date``, ``title`` and ``event_id`` (from
             :func:`legal_milestones`), marked by dotted lines numbered in date order.
+        counts: Counts per period and kind computed elsewhere (in SQL, for selections too
+            large to hold as a frame); ``events`` is then left empty.
     """
-    counts = counts_by_period(events, freq)
+    counted = counts is not None
+    counts = counts_by_period(events, freq) if counts is None else counts
     fig = go.Figure()
     for kind, label in kind_labels().items():
         part = counts[counts["kind"] == kind]
@@ -119,8 +125,8 @@ def timeline_figure(
         hovermode="x unified",
         height=480,
     )
-    if not events.empty:
-        start, end = focus_range(events["date"])
+    if not events.empty or (counted and counts["count"].sum()):
+        start, end = focus_range(events["date"]) if not counted else _focus_counts(counts)
         pad = pd.Timedelta(days=PERIOD_DAYS[freq])
         fig.update_xaxes(
             range=[start - pad, end + pad],
@@ -131,6 +137,15 @@ def timeline_figure(
     if milestones is not None and not milestones.empty:
         _mark_milestones(fig, milestones, events)
     return fig
+
+
+def _focus_counts(counts: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """:func:`focus_range` over periods weighted by their counts."""
+    totals = counts.groupby("period")["count"].sum()
+    totals = totals[totals > 0]
+    skipped = math.floor(int(totals.sum()) * (1 - FOCUS_SHARE))
+    first = totals.index[np.searchsorted(totals.cumsum().to_numpy(), skipped, side="right")]
+    return pd.Timestamp(first), pd.Timestamp(totals.index[-1])
 
 
 def milestone_rows(

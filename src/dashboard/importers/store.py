@@ -16,13 +16,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard import config
+from dashboard import config, search
 from dashboard.importers.common import COLUMNS, column_type
 
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _ARROW_TYPES = {"date": pa.date32(), "int": pa.int64(), "float": pa.float64()}
+# The search columns (``search.search_columns``) are folded once, at import, so a text search
+# over a large set runs in SQL without re-reading every row's words.
+SEARCH_COLUMNS = ("search_text", "search_keys")
 ARROW_SCHEMA = pa.schema(
     [(name, _ARROW_TYPES.get(column_type(name), pa.string())) for name in COLUMNS]
+    + [(name, pa.string()) for name in SEARCH_COLUMNS]
 )
 
 
@@ -48,6 +52,8 @@ def manifest_path(name: str, folder: Path | None = None) -> Path:
 
 def to_arrow(frame: pd.DataFrame) -> pa.Table:
     """Convert an imported-set frame to an Arrow table with the fixed set schema."""
+    if not set(SEARCH_COLUMNS) <= set(frame.columns):
+        frame = frame.assign(**search.search_columns(frame))
     arrays = []
     for field in ARROW_SCHEMA:
         column = frame[field.name]

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import about, cases, config, display, export, geo, i18n, tables
+from dashboard import about, cases, config, display, engine, export, geo, i18n, tables
 from dashboard.display import (
     case_title,
     filter_summary,
@@ -23,6 +23,7 @@ from dashboard.display import (
     problem_frame,
 )
 from dashboard.filters import (
+    CURATED,
     FILTERS,
     FIRST_DAY,
     MAX_QUERY_LENGTH,
@@ -34,6 +35,15 @@ from dashboard.filters import (
 from dashboard.i18n import _
 from dashboard.ui.cards import case_card, case_statements, founding_story, headline_figures
 from dashboard.ui.details import event_detail, event_table
+from dashboard.ui.scale import (
+    find_event,
+    large_notice,
+    paged_table,
+    select,
+    selection,
+    store,
+    total,
+)
 
 __all__ = [  # used by the pages through ui
     "case_card",
@@ -42,13 +52,19 @@ __all__ = [  # used by the pages through ui
     "event_detail",
     "event_table",
     "filter_summary",
+    "find_event",
     "href",
     "kind_label",
     "oblast_name",
     "founding_story",
     "headline_figures",
+    "large_notice",
+    "paged_table",
     "plain",
     "problem_frame",
+    "selection",
+    "store",
+    "total",
 ]
 
 logger = logging.getLogger(__name__)
@@ -73,14 +89,13 @@ def dataset() -> tables.Dataset:
 
 @st.cache_resource(max_entries=4)
 def _localized(data_dir: str, versions: tuple, lang: str) -> tables.Dataset:
-    i18n.set_language(lang)  # the cache may run this in another thread
+    i18n.set_language(lang)
     data = _load(data_dir, versions)
     return replace(data, events=display.localized(data.events))
 
 
 def localized_dataset() -> tables.Dataset:
-    """The dataset as this run's language shows it (see :func:`display.localized`); exports
-    take their rows from :func:`dataset`, so files keep the curated columns as they are."""
+    """The dataset as this run's language shows it (see :func:`display.localized`)."""
     if i18n.language() == i18n.DEFAULT:
         return dataset()
     return _localized(str(config.DATA_DIR), tables.file_versions(config.DATA_DIR), i18n.language())
@@ -297,6 +312,8 @@ def option_label(spec: FilterSpec, value: str) -> str:
     if spec.field == "case":
         case = cases.case_by_id(value)
         return display.case_title(case) if case else value
+    if spec.field == "datasets":
+        return _("Curated record") if value == CURATED else _("Imported: {name}").format(name=value)
     return spec.option_label(value) if spec.option_label else value
 
 
@@ -341,26 +358,29 @@ def view_label(name: str, filters: Filters) -> str:
 
 
 def as_recorded(events: pd.DataFrame) -> pd.DataFrame:
-    """The rows with their text columns as the curated tables hold them (undoing
-    :func:`display.localized`), matched by index; computed columns are kept."""
-    if i18n.language() == i18n.DEFAULT or events.empty:
-        return events
-    recorded = dataset().events
-    columns = [c for c in (*display.UKRAINIAN_TWINS, "admin1") if c in events]
-    return events.assign(**{c: recorded.loc[events.index, c] for c in columns})
+    """The rows with their text columns as the tables hold them, undoing
+    :func:`display.localized` (which keeps the originals beside the shown text)."""
+    kept = {
+        c: events[f"{c}{display.ORIGINAL}"]
+        for c in display.LOCALIZED
+        if c + display.ORIGINAL in events
+    }
+    return events.assign(**kept).drop(columns=[f"{c}{display.ORIGINAL}" for c in kept])
 
 
-def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> None:
-    """Offer exactly ``events`` as CSV (UTF-8 with BOM) and as a ZIP with the data dictionary
-    and a citation; files are named after the view and the data version and built on click."""
-    events = as_recorded(events)
+def download_buttons(events, label: str, key: str, view: str) -> None:
+    """Offer exactly ``events`` (a frame, or a store selection read only on click) as CSV
+    (UTF-8 with BOM) and as a ZIP with the data dictionary and a citation; files are named
+    after the view and the data version and built on click."""
     version = data_version()
     stem = export.file_stem(label, version)
-    cite = export.citation(view, version, date.today(), len(events))
+    rows = events.frame if isinstance(events, engine.Selection) else lambda: as_recorded(events)
+    size = events.count if isinstance(events, engine.Selection) else len(events)
+    cite = export.citation(view, version, date.today(), size)
     left, right = st.columns(2)
     left.download_button(
         _("Download CSV"),
-        lambda: export.to_csv_bytes(events),
+        lambda: export.to_csv_bytes(rows()),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=key,
@@ -369,7 +389,7 @@ def download_buttons(events: pd.DataFrame, label: str, key: str, view: str) -> N
     )
     right.download_button(
         _("Download ZIP (CSV, dictionary, citation)"),
-        lambda: export.to_zip_bytes(events, stem, cite, about.dictionary_frame()),
+        lambda: export.to_zip_bytes(rows(), stem, cite, about.dictionary_frame()),
         file_name=f"{stem}.zip",
         mime="application/zip",
         key=f"{key}_zip",
@@ -403,8 +423,9 @@ def _leave_legacy_multipage_mode() -> None:
 _LEGACY_RERUN_KEY = "left_legacy_multipage_mode"
 
 
-def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd.DataFrame]:
-    """Title a page, show notices, and return the dataset, the filters and the filtered rows.
+def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd.DataFrame | None]:
+    """Title a page, show notices, and return the dataset, the filters and the filtered rows
+    (None when too many to hold: :func:`selection` then answers in SQL).
 
     ``title`` and ``intro`` are English catalog strings (marked with ``N_``), translated here
     once the page knows its language.
@@ -419,9 +440,11 @@ def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd
     data = localized_dataset()
     filters: Filters = st.session_state.get("filters") or Filters()
     show_notices(data)
-    events = filters.apply(data.events)
-    missing = display.untranslated(events) if i18n.language() == "uk" else 0
-    if missing:
+    chosen = select(filters)
+    # A large selection stays in the store: the page draws aggregates and pages of rows.
+    events = None if chosen.large else display.localized(chosen.frame())
+    missing = display.untranslated(events) if events is not None else 0
+    if missing and i18n.language() == "uk":
         st.caption(
             i18n.ngettext(
                 "{n} event in this view has no Ukrainian title yet and is shown in English.",

@@ -102,6 +102,7 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
         f"{plain(row['event_id'])} · {_(KIND_SINGULAR[kind.name])} · {when} · {place} · "
         f"{plain(_(display.cell(row['verification'])))}"
     )
+    provenance(row)
     st.markdown(plain(row["description"]))
     if kind.name == "statement" and pd.notna(row["quote"]) and str(row["quote"]):
         st.markdown(f"> “{plain(row['quote'])}” — {plain(row['speaker'])}")
@@ -146,3 +147,24 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
         }
     )
     st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def provenance(row: pd.Series) -> None:
+    """Say which imported set a row comes from, its id there and what its verification means
+    (nothing for the curated record)."""
+    dataset = row.get("dataset")
+    if dataset is None or pd.isna(dataset) or dataset == "curated":
+        return
+    st.info(
+        _(
+            "From the imported set “{dataset}”, not the curated record: source id {source_id}, "
+            "source event type “{event_type}”. Its verification (“{verification}”) is the "
+            "source's own coding; the dashboard's curators have not checked this row."
+        ).format(
+            dataset=plain(dataset),
+            source_id=plain(row.get("source_id")),
+            event_type=plain(row.get("source_event_type")),
+            verification=plain(row.get("verification")),
+        ),
+        icon="🗃️",
+    )

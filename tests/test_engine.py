@@ -1,0 +1,203 @@
+"""The DuckDB store: SQL filters agree with Filters.apply, imported sets join the dataset filter,
+large selections page, and the map turns into a density grid above its point limit."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from streamlit.testing.v1 import AppTest
+
+from dashboard import cases, charts, config, engine, geo, schema, tables
+from dashboard.filters import Filters
+from dashboard.importers import import_file
+from dashboard.importers.store import list_sets
+from dashboard.oblasts import OBLAST_NAMES
+
+ACLED_CSV = Path(__file__).parent / "fixtures" / "import" / "acled.csv"
+WORDS = ["kyiv", "Kiev", "hospital", "Khan", "children", "warrant", "Artemivsk", "zzzz", "energy"]
+PLACES = ["Kharkiv", "Kyiv", "Odesa", "Bucha", "Kherson"]
+
+
+@pytest.fixture(scope="module")
+def curated() -> pd.DataFrame:
+    return tables.load_dataset(config.DATA_DIR).events
+
+
+@pytest.fixture(scope="module")
+def store(curated, tmp_path_factory) -> engine.Store:
+    return engine.Store(curated, tmp_path_factory.mktemp("no_sets"))
+
+
+@st.composite
+def filters(draw) -> Filters:
+    """Any mix of the filters, over values the shipped record holds."""
+    start = draw(st.none() | st.dates(date(2014, 1, 1), date(2025, 12, 31)))
+    end = draw(st.none() | st.dates(start or date(2014, 1, 1), date(2026, 1, 1)))
+    near = draw(st.none() | st.sampled_from(PLACES))
+    return Filters(
+        start=start,
+        end=end,
+        kinds=tuple(draw(st.sets(st.sampled_from(list(schema.KINDS)), max_size=2))),
+        oblasts=tuple(draw(st.sets(st.sampled_from(list(OBLAST_NAMES)), max_size=3))),
+        q=" ".join(draw(st.lists(st.sampled_from(WORDS), max_size=2))),
+        near=geo.lookup_place(near)[0] if near else None,
+        radius_km=draw(st.sampled_from([5.0, 30.0, 150.0, 800.0])),
+        vague=draw(st.booleans()),
+        case=draw(st.none() | st.sampled_from(cases.all_cases())),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chosen=filters())
+def test_sql_filters_agree_with_pandas(store, curated, chosen):
+    """Test that the store keeps exactly the rows Filters.apply keeps, in the same order,
+    with the same distances."""
+    expected = chosen.apply(curated)
+    found = store.select(chosen).frame()
+    assert found["event_id"].tolist() == expected["event_id"].tolist()
+    assert store.select(chosen).count == len(expected)
+    if chosen.near is not None:
+        assert found["distance_km"].tolist() == expected["distance_km"].tolist()
+
+
+def test_store_rows_match_the_curated_frame(store, curated):
+    """Test that rows read back from the store have the curated frame's values and dtypes."""
+    found = store.select(Filters()).frame()
+    columns = [c for c in curated.columns if not c.startswith("search_")]
+    pd.testing.assert_frame_equal(found[columns], curated[columns].reset_index(drop=True))
+
+
+def test_sql_aggregates_agree_with_pandas(store, curated):
+    """Test that counts per period and per oblast from SQL equal the pandas charts' counts."""
+    selection = store.select(Filters())
+    sql = selection.period_counts("month")
+    pandas = charts.counts_by_period(curated, "month")
+    merged = pandas.merge(sql, on=["period", "kind"], how="outer").fillna(0)
+    assert (merged["count_x"] == merged["count_y"]).all()
+    codes = list(OBLAST_NAMES)
+    pd.testing.assert_frame_equal(
+        selection.oblast_summary(codes), charts.oblast_summary(curated, codes)
+    )
+
+
+@pytest.fixture(scope="module")
+def import_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("sets")
+    import_file(ACLED_CSV, name="acled-test", folder=folder)
+    return folder
+
+
+@pytest.fixture
+def app(monkeypatch, import_dir):
+    monkeypatch.setattr(config, "IMPORT_DIR", import_dir)
+
+    def make(page: str | None = None, **params) -> AppTest:
+        at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
+        for name, value in params.items():
+            at.query_params[name] = value
+        at.run()
+        if page:
+            at.switch_page(page)
+            at.run()
+        assert not at.exception, at.exception
+        return at
+
+    return make
+
+
+def _kept(import_dir: Path) -> int:
+    return list_sets(import_dir)[0]["rows_kept"]
+
+
+def test_dataset_filter_from_url_adds_an_imported_set(app, import_dir):
+    """Test that ?dataset=curated&dataset=acled-test shows both, and the default only curated."""
+    curated = len(tables.load_dataset(config.DATA_DIR).events)
+    at = app()
+    assert at.session_state["filters"].datasets == ()
+    assert any(f"{curated:,}" in m.value for m in at.markdown)
+    at = app(dataset=["curated", "acled-test"])
+    assert at.session_state["filters"].datasets == ("curated", "acled-test")
+    assert at.multiselect(key="f_datasets").value == ["curated", "acled-test"]
+    shown = f"{curated + _kept(import_dir):,}"
+    assert any(shown in m.value for m in at.markdown)
+
+
+def test_unknown_dataset_in_url_falls_back_with_a_notice(app):
+    """Test that an unknown dataset name is ignored and reported, not a traceback."""
+    at = app(dataset="nope")
+    assert at.session_state["filters"].datasets == ()
+    assert any("dataset='nope'" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "pages/overview.py",
+        "pages/map.py",
+        "pages/timeline.py",
+        "pages/cases.py",
+        "pages/explore.py",
+        "pages/about.py",
+    ],
+)
+def test_pages_run_with_an_imported_set(app, page):
+    """Test that every page runs on the curated record mixed with an imported set."""
+    app(page, dataset=["curated", "acled-test"])
+
+
+def test_imported_event_detail_names_its_dataset(app, import_dir):
+    """Test that an imported event's detail says which set it comes from and its source id."""
+    rows = engine.Store(pd.DataFrame(columns=list(schema.unified_columns())), import_dir)
+    row = rows.select(Filters(datasets=("acled-test",))).frame(limit=1).iloc[0]
+    at = app("pages/explore.py", dataset="acled-test", event=row["event_id"])
+    text = " ".join(i.value for i in at.info)
+    assert "acled\\-test" in text and str(row["source_id"]) in text
+
+
+def test_paged_table_shows_the_right_rows_and_total(app, monkeypatch):
+    """Test that Explore's table pages: the total is named and page 2 holds the next rows."""
+    monkeypatch.setattr("dashboard.ui.scale.PAGE_SIZE", 50)
+    at = app("pages/explore.py")
+    expected = tables.load_dataset(config.DATA_DIR).events.sort_values(
+        ["date", "event_id"], ascending=[False, True]
+    )["event_id"]
+    total = len(expected)
+    assert any(f"Rows 1–50 of {total:,}" in c.value for c in at.caption)
+    at.number_input(key="table_all_page").set_value(2).run()
+    shown = next(d.value for d in at.dataframe if "event_id" in d.value.columns)
+    assert shown["event_id"].tolist() == expected.iloc[50:100].tolist()
+
+
+def test_map_switches_to_a_density_grid_above_the_point_limit(curated):
+    """Test that above the limit the map draws cells with counts, and points below it."""
+    located = curated.dropna(subset=["lat", "lon"])
+    grid = charts.map_figure(curated, {"type": "FeatureCollection", "features": []}, point_limit=10)
+    cells = [t for t in grid.data if t.name == "Events per cell"]
+    assert len(cells) == 1 and not [t for t in grid.data if t.name == "Strikes"]
+    assert sum(int(t.split()[0].replace(",", "")) for t in cells[0].text) == len(located)
+    points = charts.map_figure(curated, {"type": "FeatureCollection", "features": []})
+    assert not [t for t in points.data if t.name == "Events per cell"]
+
+
+def test_box_on_the_grid_selects_the_events_in_its_cells(store, curated):
+    """Test that the cells a box caught select exactly the events inside them."""
+    size = 0.5
+    grid = store.select(Filters()).grid(size)
+    top = grid.sort_values("count").iloc[-2:]
+    selection = {
+        "points": [
+            {"customdata": ["", f"cell:{r}:{c}:{size:g}"]}
+            for r, c in zip(top["row"], top["col"], strict=True)
+        ]
+    }
+    cells, found_size = charts.selected_cells(selection)
+    assert found_size == size
+    inside = store.select(Filters()).in_cells(cells, size)
+    assert inside.count == int(top["count"].sum())
+    mask = charts.in_cells(curated, cells, size)
+    assert sorted(inside.frame()["event_id"]) == sorted(curated.loc[mask, "event_id"])
