@@ -10,17 +10,12 @@ ui.guarded(ui.language_choice)
 st.set_page_config(page_title=_("ICC Ukraine events"))
 page = st.navigation(
     [
-        st.Page("pages/overview.py", title=_("Overview"), icon="📊", default=True),
-        st.Page("pages/map.py", title=_("Map"), icon="🗺️", url_path="map"),
-        st.Page(
-            "pages/timeline.py",
-            title=_("Timeline"),
-            icon="📈",
-            url_path="timeline",
-        ),
-        st.Page("pages/cases.py", title=_("Cases"), icon="⚖️", url_path="cases"),
-        st.Page("pages/explore.py", title=_("Explore"), icon="📋", url_path="explore"),
-        st.Page("pages/about.py", title=_("About"), icon="ℹ️", url_path="about"),
+        st.Page("pages/overview.py", title=_("Overview"), default=True),
+        st.Page("pages/map.py", title=_("Map"), url_path="map"),
+        st.Page("pages/timeline.py", title=_("Timeline"), url_path="timeline"),
+        st.Page("pages/cases.py", title=_("Cases"), url_path="cases"),
+        st.Page("pages/explore.py", title=_("Explore"), url_path="explore"),
+        st.Page("pages/about.py", title=_("About"), url_path="about"),
     ]
 )
 st.session_state["filters"] = ui.guarded(ui.sidebar_filters)

@@ -25,7 +25,7 @@ if filters.event:
             )
         else:
             ui.event_detail(row, data.events)
-        st.button(_("Close event"), icon="✖️", on_click=ui.open_event, args=("",))
+        st.button(_("Close event"), icon="✖", on_click=ui.open_event, args=("",))
 
 LEAD = ["event_id", "date", "end_date", "title", "place", "admin1"]
 TAIL = ["actor", "verification", "source_url"]

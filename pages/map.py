@@ -125,7 +125,7 @@ else:
                 st.warning(_("No event {event} in the data.").format(event=ui.plain(filters.event)))
             else:
                 ui.event_detail(row, data.events)
-            st.button(_("Close event"), icon="✖️", on_click=_close_event)
+            st.button(_("Close event"), icon="✖", on_click=_close_event)
     cells, size = charts.selected_cells(chart.selection)
     if cells:
         selection = selection.in_cells(cells, size)
@@ -138,7 +138,7 @@ else:
                 selection.count,
             ).format(count=i18n.number(selection.count), cells=i18n.number(len(cells)))
         )
-        if right.button(_("Clear selection"), icon="✖️", key="clear_cells"):
+        if right.button(_("Clear selection"), icon="✖", key="clear_cells"):
             del st.session_state[MAP_KEY]
             st.rerun()
         if events is not None and len(events) <= charts.MAP_POINT_LIMIT:
@@ -158,7 +158,7 @@ else:
                 len(events),
             ).format(n=i18n.number(len(events)))
         )
-        if right.button(_("Clear selection"), icon="✖️"):
+        if right.button(_("Clear selection"), icon="✖"):
             del st.session_state[MAP_KEY]
             st.rerun()
 

@@ -52,6 +52,5 @@ else:
     st.page_link(
         "pages/explore.py",
         label=_("Explore every event and download CSV"),
-        icon="📋",
         query_params=ui.link_params(filters),
     )

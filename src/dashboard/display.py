@@ -17,6 +17,7 @@ from dashboard.i18n import _, ngettext
 from dashboard.oblasts import OBLAST_NAMES, OBLAST_NAMES_UK
 
 MAX_SHOWN = 300  # characters of one user-supplied value shown on a page
+LONG_TEXT = 4000  # characters of a curated description or conduct shown in full
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Markdown autolinks bare "https://…", "www.…" and e-mail addresses even when escaped; a word

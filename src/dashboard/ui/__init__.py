@@ -384,7 +384,7 @@ def download_buttons(events, label: str, key: str, view: str) -> None:
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=key,
-        icon="⬇️",
+        icon="⬇",
         on_click="ignore",
     )
     right.download_button(
@@ -393,7 +393,7 @@ def download_buttons(events, label: str, key: str, view: str) -> None:
         file_name=f"{stem}.zip",
         mime="application/zip",
         key=f"{key}_zip",
-        icon="🗜️",
+        icon="⬇",
         on_click="ignore",
     )
 

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cases, display, figures, i18n
-from dashboard.display import href, metric_number, plain
+from dashboard.display import LONG_TEXT, href, metric_number, plain
 from dashboard.i18n import N_, _
 
 FIGURE_LABELS = {
@@ -82,7 +82,7 @@ def founding_story(events: pd.DataFrame) -> None:
         if event_id in present
     ]
     if steps:
-        with st.expander(_("How the cases began"), icon="📜"):
+        with st.expander(_("How the cases began")):
             st.markdown("\n".join(steps))
 
 
@@ -102,7 +102,7 @@ def case_card(case: cases.Case) -> None:
     right.markdown(
         "**"
         + _("Alleged crimes")
-        + f"**: {plain(case.crimes)} "
+        + f"**: {plain(case.crimes, limit=LONG_TEXT)} "
         + plain(_("(Rome Statute art. {articles})").format(articles=", ".join(case.articles)))
         + "\n\n**"
         + _("Period named")
@@ -117,7 +117,7 @@ def case_card(case: cases.Case) -> None:
         + _("Source")
         + f"**: {display.safe_link(case.source_url, case.source_name)}"
     )
-    st.markdown(plain(case.conduct))
+    st.markdown(plain(case.conduct, limit=LONG_TEXT))
 
 
 def case_statements(case: cases.Case, events: pd.DataFrame) -> None:

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import cases, display, i18n, schema
-from dashboard.display import for_display, href, plain
+from dashboard.display import LONG_TEXT, for_display, href, plain
 from dashboard.filters import EVENT_ID
 from dashboard.i18n import N_, _
 
@@ -103,7 +103,7 @@ def event_detail(row: pd.Series, events: pd.DataFrame) -> None:
         f"{plain(_(display.cell(row['verification'])))}"
     )
     provenance(row)
-    st.markdown(plain(row["description"]))
+    st.markdown(plain(row["description"], limit=LONG_TEXT))
     if kind.name == "statement" and pd.notna(row["quote"]) and str(row["quote"]):
         st.markdown(f"> “{plain(row['quote'])}” — {plain(row['speaker'])}")
     sources = [display.safe_link(row["source_url"], str(row["source_name"]))]
@@ -166,5 +166,4 @@ def provenance(row: pd.Series) -> None:
             event_type=plain(row.get("source_event_type")),
             verification=plain(row.get("verification")),
         ),
-        icon="🗃️",
     )

@@ -78,7 +78,6 @@ def large_notice(selection: engine.Selection) -> None:
             "{count} events match: charts show counts, the map a density grid and tables "
             "one page at a time. Narrow the filters to see every event drawn."
         ).format(count=i18n.number(selection.count)),
-        icon="⏱️",
     )
 
 
