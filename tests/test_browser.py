@@ -17,6 +17,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
@@ -204,6 +205,28 @@ def test_every_page_reads_in_ukrainian(server, page, shots, path):
     assert cyrillic >= 0.85, (round(cyrillic, 3), text[:1500])
     page.screenshot(path=str(shots / f"{path or 'overview'}-uk.png"), full_page=False)
     assert "lang=uk" in page.url
+
+
+def test_switching_language_keeps_the_view(server, page):
+    """Test that switching English <-> Ukrainian keeps the chosen filters and view (choices are
+    labelled in the interface language, so a stale label must not become a filter value)."""
+    open_app(page, f"{server}/map?lang=uk&kind=strike&oblast=UA-32&map=oblasts")
+    for label, title in (("English", "Map"), ("Українська", "Мапа")):
+        page.get_by_text(label, exact=True).click()
+        page.wait_for_function(
+            f"() => document.querySelector('h1') && document.querySelector('h1').innerText"
+            f".startsWith({title!r})",
+            timeout=60_000,
+        )
+        open_app(page, page.url)  # and the URL it left reproduces the view
+        assert page.locator("h1").first.inner_text().startswith(title)
+        query = parse_qs(urlparse(page.url).query)
+        assert (query["kind"], query["oblast"], query["map"]) == (
+            ["strike"],
+            ["UA-32"],
+            ["oblasts"],
+        )
+    assert exceptions(page) == []
 
 
 def _expected(query: dict) -> pd.DataFrame:

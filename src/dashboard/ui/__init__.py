@@ -22,7 +22,7 @@ from dashboard.display import (
     plain,
     problem_frame,
 )
-from dashboard.filters import Filters
+from dashboard.filters import FILTERS, Filters
 from dashboard.i18n import _
 from dashboard.ui.cards import case_card, case_statements, founding_story, headline_figures
 from dashboard.ui.details import event_detail, event_table
@@ -39,7 +39,9 @@ from dashboard.ui.sidebar import (
     EVENT_KEY,
     LANGUAGE_KEY,
     NOTICES_KEY,
+    VIEW_PARAMS,
     sidebar_filters,
+    widget_key,
 )
 
 __all__ = [  # used by the pages through ui
@@ -157,7 +159,29 @@ def language_choice() -> str:
             format_func=i18n.LANGUAGES.get,
             label_visibility="collapsed",
         )
-    return i18n.set_language(lang)
+    lang = i18n.set_language(lang)
+    if st.session_state.get(_DRAWN_IN, lang) != lang:
+        _relabel_choices()
+    st.session_state[_DRAWN_IN] = lang
+    return lang
+
+
+_DRAWN_IN = "drawn_in_language"
+
+
+def _relabel_choices() -> None:
+    """Set again the value of every widget whose choices are labelled in the interface language.
+
+    Streamlit keeps a choice by its label, so after a language switch the old label would match
+    no choice (and come back as a stray value); set from the kept value, the widget labels it
+    anew. Runs before any of those widgets is drawn in this run.
+    """
+    state = st.session_state
+    keys = [widget_key(spec) for spec in FILTERS if spec.widget in {"multiselect", "select"}]
+    keys += [f"view_{param}_widget" for param in VIEW_PARAMS if param != "lang"]
+    for key in keys:
+        if key in state:
+            state[key] = state[key]
 
 
 def view_url(page: str, filters: Filters) -> str:
