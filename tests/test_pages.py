@@ -19,9 +19,16 @@ PAGES = [
 
 
 @pytest.fixture
-def app(monkeypatch, data_dir):
-    """Return a factory of AppTests over the synthetic tables, with URL parameters set."""
-    monkeypatch.setattr(config, "DATA_DIR", data_dir)
+def app(monkeypatch, request, _sample_dir):
+    """Return a factory of AppTests over the synthetic tables, with URL parameters set.
+
+    The pages read the session's shared sample folder, so the app's cached load is reused from
+    test to test; a test that asks for ``data_dir`` (to edit it) gets its own copy instead.
+    """
+    shared = "data_dir" not in request.fixturenames
+    monkeypatch.setattr(
+        config, "DATA_DIR", _sample_dir if shared else request.getfixturevalue("data_dir")
+    )
 
     def make(page: str | None = None, **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
