@@ -96,6 +96,19 @@ def test_normalize_of_no_letters_is_empty(text):
     assert geo.normalize(text) == ""
 
 
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.text(st.sampled_from("Kiev Київ-Zaporizhzhia'’ʼ|\nÓ北京ßǅ̈ .ЁёЪ")) | st.text(),
+        max_size=8,
+    )
+)
+def test_normalize_all_is_normalize_of_each(names):
+    """Test that the one-pass batch gives each name the key normalize gives it alone, whatever
+    the names hold (separators, scripts, combining marks, nothing at all)."""
+    assert geo.normalize_all(names) == [geo.normalize(name) for name in names]
+
+
 # Geocoding ---------------------------------------------------------------------------------
 
 
