@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import basemap, charts, schema
 
@@ -23,6 +26,12 @@ SQUARE = {
         }
     ],
 }
+
+
+def _plain(value):
+    """A figure's value as the browser receives it: Plotly's JSON of it, read back (map shapes
+    are held as numpy arrays, see basemap.compact)."""
+    return json.loads(json.dumps(value, cls=PlotlyJSONEncoder))
 
 
 def test_counts_by_period_counts_each_kind(events):
@@ -186,13 +195,13 @@ def test_context_draws_countries_below_the_oblasts_and_labels_above(events):
     painted over any country), then the oblasts, then labels whose density follows zoom."""
     fig = charts.map_figure(events, SQUARE, context=CONTEXT)
     layers = fig.layout.map.layers
-    sources = [layer.source for layer in layers]
+    sources = [_plain(layer.source) for layer in layers]
     assert layers[0].color == basemap.SEA and layers[0].type == "fill"
     assert sources[1] == CONTEXT.countries and layers[1].type == "fill"
     oblast_fill = next(i for i, src in enumerate(sources) if src == SQUARE)
     assert oblast_fill > 2
     labels = [layer for layer in layers if layer.type == "symbol"]
-    assert labels and all(sources.index(label.source) > oblast_fill for label in labels)
+    assert labels and all(sources.index(_plain(label.source)) > oblast_fill for label in labels)
     assert all(layer.below == "traces" for layer in layers)
     zooms = sorted({layer.minzoom or 0 for layer in labels})
     assert zooms == [0, basemap.RANK_MINZOOM[3]]
@@ -204,7 +213,7 @@ def test_choropleth_puts_labels_above_the_shading(events):
     fig = charts.choropleth_figure(summary, SQUARE, "events", context=CONTEXT)
     labels = [layer for layer in fig.layout.map.layers if layer.type == "symbol"]
     assert labels and all(layer.below == "" for layer in labels)
-    assert fig.layout.map.layers[1].source == CONTEXT.countries
+    assert _plain(fig.layout.map.layers[1].source) == CONTEXT.countries
 
 
 def test_imprecise_places_get_larger_paler_markers(events):
@@ -395,7 +404,7 @@ def test_choropleth_shades_by_metric(events):
     """Test that the choropleth uses the bundled shapes and the chosen metric."""
     summary = charts.oblast_summary(events, ["UA-12"])
     fig = charts.choropleth_figure(summary, SQUARE, "killed")
-    assert fig.data[0].geojson == SQUARE and list(fig.data[0].z) == [46]
+    assert _plain(fig.data[0].geojson) == SQUARE and list(fig.data[0].z) == [46]
     assert fig.layout.map.style == "white-bg"
 
 
@@ -445,3 +454,22 @@ def test_describe_choropleth_total_and_top_oblast(events):
     assert charts.describe_choropleth(summary, "events", names).startswith(
         "Events by oblast: 2 in 2 oblasts; most in "
     )
+
+
+def test_compacted_shapes_reach_the_browser_unchanged(events, monkeypatch):
+    """Test that the map and the choropleth serialise (as Streamlit sends them) to the same
+    figure whether or not their shapes are compacted to numpy arrays."""
+    import plotly.io as pio
+
+    summary = charts.oblast_summary(events, ["UA-12"])
+
+    def figures() -> list[dict]:
+        drawn = [
+            charts.map_figure(events, SQUARE, context=CONTEXT),
+            charts.choropleth_figure(summary, SQUARE, "events", context=CONTEXT),
+        ]
+        return [json.loads(pio.to_json(fig, validate=False)) for fig in drawn]
+
+    compacted = figures()
+    monkeypatch.setattr(basemap, "compact", lambda geojson: geojson)
+    assert compacted == figures()

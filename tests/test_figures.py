@@ -85,12 +85,18 @@ ROWS = {
 }
 
 
-@pytest.fixture
-def mixed(tmp_path):
-    """The unified frame of the overlap fixture above, loaded like the shipped data."""
-    dataset = load_dataset(write_tables(tmp_path / "data", ROWS))
+@pytest.fixture(scope="module")
+def _mixed(tmp_path_factory):
+    """The overlap fixture above, loaded like the shipped data once per module."""
+    dataset = load_dataset(write_tables(tmp_path_factory.mktemp("mixed") / "data", ROWS))
     assert not dataset.problems, dataset.problems
     return dataset.events
+
+
+@pytest.fixture
+def mixed(_mixed):
+    """The unified frame of the overlap fixture (a copy of this test's own)."""
+    return _mixed.copy(deep=True)
 
 
 @pytest.mark.parametrize(

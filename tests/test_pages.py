@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -20,22 +22,39 @@ PAGES = [
 
 
 @pytest.fixture
-def app(monkeypatch, data_dir):
-    """Return a factory of AppTests over the synthetic tables, with URL parameters set."""
-    monkeypatch.setattr(config, "DATA_DIR", data_dir)
+def app(monkeypatch, request, _sample_dir):
+    """Return a factory of AppTests over the synthetic tables, with URL parameters set.
+
+    The pages read the session's shared sample folder, so the app's cached load is reused from
+    test to test; a test that asks for ``data_dir`` (to edit it) gets its own copy instead.
+    """
+    shared = "data_dir" not in request.fixturenames
+    monkeypatch.setattr(
+        config, "DATA_DIR", _sample_dir if shared else request.getfixturevalue("data_dir")
+    )
 
     def make(page: str | None = None, **params: str | list[str]) -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=60)
         for name, value in params.items():
             at.query_params[name] = value
-        at.run()
-        if page:
-            at.switch_page(page)
-            at.run()
+        _open(at, page)
         assert not at.exception, at.exception
         return at
 
     return make
+
+
+def _open(at: AppTest, page: str | None) -> None:
+    """Run the app on ``page`` (None: the default page) the way a link to it opens it.
+
+    The first run goes straight to the page, as a browser opening /explore?... does: each
+    page's url_path is its file's name, which is what AppTest matches before a first run.
+    """
+    if page and page != "pages/overview.py":
+        at.switch_page(page)
+    at.run()
+    expected = "" if page in (None, "pages/overview.py") else Path(page).stem
+    assert at.session_state["page_path"] == expected, "the app opened another page"
 
 
 def _table(at: AppTest):
@@ -61,9 +80,7 @@ def _param(at: AppTest, name: str) -> list[str]:
 def test_every_page_runs_on_shipped_data(page, monkeypatch):
     """Test that each page renders the real tables without an exception."""
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
-    at.switch_page(page)
-    at.run()
+    _open(at, page)
     assert not at.exception
     assert at.title[0].value
 
@@ -359,9 +376,7 @@ def _shipped_cases_page(**params: str) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=60)
     for name, value in params.items():
         at.query_params[name] = value
-    at.run()
-    at.switch_page("pages/cases.py")
-    at.run()
+    _open(at, "pages/cases.py")
     assert not at.exception, at.exception
     return at
 
@@ -377,7 +392,7 @@ def test_cases_page_names_the_suspects_of_the_chosen_case():
     at = _shipped_cases_page(case="kobylash-sokolov")
     shown = " ".join(_unescape(t) for t in _texts(at))
     assert chosen.suspects and all(suspect in shown for suspect in chosen.suspects)
-    assert [_unescape(h.value) for h in at.header] == [chosen.title]
+    assert [_unescape(h.value) for h in at.main.header] == [chosen.title]
 
 
 def test_cases_page_names_every_suspect_without_a_case_filter():

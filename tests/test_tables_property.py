@@ -8,12 +8,15 @@ import io
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from dashboard import schema
-from dashboard.records import _records
-from dashboard.tables import load_dataset
+from dashboard.records import LINE, _records
+from dashboard.tables import _all_pass, load_dataset, table_schema
 from tests.conftest import COMMON, SAMPLE_ROWS
 
 FAST = settings(
@@ -164,3 +167,104 @@ def test_records_split_where_the_csv_module_splits_them(text):
     except csv.Error:
         return
     assert [(r.line, r.cells) for r, _, _ in _records(text, None)] == expected
+
+
+# Cells that pass or fail the cell and row checks: codes, dates, numbers, URLs, ids, places.
+CELLS = st.sampled_from(
+    [
+        *("", "UA", "RU", "NL", "XX", "ua", "UA-12", "UA-30", "UA-99", "UA-12 "),
+        *("2023-01-14", "2022-01-01", "2023-02-30", "2023-13-01", "2013-11-20", "2999-01-01"),
+        *("0", "0.0", "46", "10000001", "48.4666", "35.0407", "45.0", "22.5", "91", "1e3", "١٢"),
+        *("https://example.org/x", "http://example.org", "https://a.example; https://b.example"),
+        *("residential", "removal", "warrant", "day", "country", "admin1", "incident"),
+        *("STR-0001", "STR-0002", "DEP-0001", "VIS-001", "STA-0002", "Kyiv", "Київ"),
+        " ".join(["word"] * 31),
+    ]
+)
+# Columns the cross-column rules read: edited more often, so each rule gets broken.
+ROW_COLUMNS = ["event_id", "date", "end_date", "country", "admin1_code", "geo_precision", "lat"]
+ROW_COLUMNS += ["lon", "destination_lat", "destination_lon", "quote"]
+
+
+@st.composite
+def edited_tables(draw):
+    """A kind and the text frame of its sample rows (three copies) with a few cells changed."""
+    kind = draw(st.sampled_from(list(schema.KINDS)))
+    columns = list(schema.table_columns(kind))
+    rows = [{**COMMON, **row} for row in SAMPLE_ROWS[kind]] * 3
+    frame = pd.DataFrame(
+        [[row.get(c, "") for c in columns] for row in rows],
+        columns=columns,
+        dtype=str,
+        index=pd.Index(range(2, 2 + len(rows)), name=LINE, dtype=int),
+    )
+    prefix = schema.KINDS[kind].prefix
+    frame["event_id"] = [f"{prefix}-{n:04d}" for n in range(1, len(frame) + 1)]
+    for _ in range(draw(st.integers(0, 4))):
+        line = draw(st.sampled_from(list(frame.index)[:2]))
+        column = draw(st.sampled_from(columns) | st.sampled_from(ROW_COLUMNS))
+        if column in columns:
+            frame.at[line, column] = draw(st.just("") | CELLS | NUMBERS | TEXT)
+    return kind, frame
+
+
+@settings(FAST, max_examples=30)
+@given(edited_tables())
+def test_quick_pass_agrees_with_pandera(case):
+    """Test that the direct run of the checks that lets a clean table skip pandera passes a
+    table exactly when pandera's own validation does."""
+    kind, frame = case
+    try:
+        table_schema(kind).validate(frame)  # stops at the first failure: all it needs to know
+        expected = True
+    except pa.errors.SchemaError:
+        expected = False
+    event("passes" if expected else "fails")
+    assert _all_pass(frame, table_schema(kind)) is expected
+
+
+def _stand_in(table: pa.DataFrameSchema) -> tuple[pa.DataFrameSchema, dict[str, int | None]]:
+    """A schema of ``table``'s shape whose checks all pass but the one numbered by the returned
+    state's ``"failing"`` (None: none fails)."""
+    state: dict[str, int | None] = {"failing": None}
+    numbers = iter(range(10**6))
+
+    def check() -> pa.Check:
+        number = next(numbers)
+        return pa.Check(lambda data: pd.Series(state["failing"] != number, index=data.index))
+
+    columns = {
+        name: pa.Column(None, checks=[check() for _ in c.checks])
+        for name, c in table.columns.items()
+    }
+    return pa.DataFrameSchema(columns, checks=[check() for _ in table.checks]), state
+
+
+@pytest.mark.parametrize("kind", list(schema.KINDS))
+def test_quick_pass_fails_when_any_one_check_fails(kind):
+    """Test that the quick pass consults every cell and row check: a table passes when all of
+    them hold, and not when any single one fails."""
+    columns = list(schema.table_columns(kind))
+    frame = pd.DataFrame([[""] * len(columns)], columns=columns, dtype=str)
+    table = table_schema(kind)
+    count = len(table.checks) + sum(len(c.checks) for c in table.columns.values())
+    assert count > len(columns)
+    stand_in, state = _stand_in(table)
+    assert _all_pass(frame, stand_in)
+    passed = []
+    for number in range(count):
+        state["failing"] = number
+        if _all_pass(frame, stand_in):
+            passed.append(number)
+    assert passed == []
+
+
+def test_quick_pass_leaves_missing_columns_and_cells_to_pandera():
+    """Test that a table lacking a column, or with a missing cell, never takes the quick pass."""
+    columns = list(schema.table_columns("visit"))
+    frame = pd.DataFrame([[""] * len(columns)], columns=columns, dtype=str)
+    always, _ = _stand_in(table_schema("visit"))
+    assert _all_pass(frame, always)
+    assert not _all_pass(frame.drop(columns="place"), always)
+    frame.loc[0, "place"] = None
+    assert not _all_pass(frame, always)

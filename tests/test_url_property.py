@@ -8,7 +8,7 @@ import io
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dashboard import config, geo
@@ -155,6 +155,7 @@ def sample_dir(tmp_path_factory):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(argv=arguments)
+@example(argv=["validate", "\n"])  # a line break in an argument once split the error in two
 def test_cli_never_raises(sample_dir, argv):
     """Test that random arguments give an exit code (SystemExit only with 0, for --help) and
     that a usage error is exactly one line on stderr."""

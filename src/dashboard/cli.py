@@ -226,10 +226,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
+# Line breaks a typed argument may carry into a message, written as escapes instead.
+_LINE_BREAKS = {ord(c): repr(c)[1:-1] for c in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 def _say(message: str) -> None:
     """Write one line to stderr, even when stderr itself is gone."""
     with contextlib.suppress(OSError, ValueError):
-        print(message, file=sys.stderr)
+        print(message.translate(_LINE_BREAKS), file=sys.stderr)
 
 
 def _silence_stdout() -> None:

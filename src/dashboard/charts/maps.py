@@ -36,6 +36,7 @@ STACK_HOVER_LIMIT = 10
 
 
 def _outline_layers(geojson: dict) -> list[dict]:
+    geojson = basemap.compact(geojson)
     return [
         {
             "sourcetype": "geojson",

@@ -41,7 +41,7 @@ def choropleth_figure(
     label = _(METRICS[metric])
     fig = go.Figure(
         go.Choroplethmap(
-            geojson=oblasts,
+            geojson=basemap.compact(oblasts),
             featureidkey="id",
             locations=summary["admin1_code"],
             z=summary[metric],
