@@ -27,6 +27,7 @@ from dashboard.charts.common import (
     _short,
     _text,
     kind_labels,
+    shared,
 )
 from dashboard.charts.density import MAP_POINT_LIMIT, add_grid, cell_size, grid_counts
 from dashboard.charts.routes import _route_traces, deportation_routes
@@ -70,7 +71,14 @@ def context_layers(
         layers += _outline_layers(oblasts)
     if context:
         layers += basemap.label_layers(context.cities, context.countries, above=not outlines)
-    return layers
+    return [_shared_source(layer) for layer in layers]
+
+
+def _shared_source(layer: dict) -> dict:
+    """The layer with its GeoJSON not copied again by plotly (see ``SharedGeoJSON``)."""
+    if isinstance(layer.get("source"), dict):
+        return {**layer, "source": shared(layer["source"])}
+    return layer
 
 
 def zoom_for_radius(
