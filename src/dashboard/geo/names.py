@@ -132,3 +132,17 @@ def normalize(name: str) -> str:
     True
     """
     return _fold(_base_key(name))
+
+
+def normalize_many(names: list[str]) -> list[str]:
+    """:func:`normalize` of many names at once: one pass of each string operation over the
+    joined names (see :func:`_base_text`), many times faster than a call per name.
+
+    >>> normalize_many(["Kharkov", "Lvova-Belova", ""]) == [normalize("Kharkov"),
+    ...     normalize("Lvova-Belova"), ""]
+    True
+    """
+    if not names:
+        return []
+    joined = "\n".join(name.replace("\n", " ").replace("|", " ") for name in names)
+    return _fold_keys(_base_text(joined).split("\n"))
