@@ -156,7 +156,8 @@ def stack_points(events: pd.DataFrame, limit: int = STACK_HOVER_LIMIT) -> pd.Dat
     titles, places = ordered["title_"].tolist(), ordered["place_"].tolist()
     precisions = ordered["precision_"].tolist()
     groups: dict[tuple, list[int]] = {}
-    for i, key in enumerate(zip(kinds, ordered["lat"].tolist(), ordered["lon"].tolist())):
+    points = zip(kinds, ordered["lat"].tolist(), ordered["lon"].tolist(), strict=True)
+    for i, key in enumerate(points):
         groups.setdefault(key, []).append(i)
     for (kind, lat, lon), group in groups.items():
         count = len(group)
