@@ -105,8 +105,8 @@ def search_columns(events: pd.DataFrame) -> pd.DataFrame:
     padded = pc.binary_join_element_wise(" ", pc.binary_join(lists, " "), " ", "")
     return pd.DataFrame(
         {
-            "search_text": pd.Series(lowered.to_pylist(), index=events.index, dtype="string"),
-            "search_keys": pd.Series(padded.to_pylist(), index=events.index, dtype="string"),
+            name: pd.Series(pd.array(values, dtype="string"), index=events.index)
+            for name, values in (("search_text", lowered), ("search_keys", padded))
         }
     )
 
