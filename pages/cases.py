@@ -99,8 +99,11 @@ for case in shown:
     st.plotly_chart(
         charts.map_figure(in_scope, ui.boundaries()), width="stretch", key=f"map_{case.case_id}"
     )
-    table = in_scope.sort_values("date", ascending=False)[COLUMNS].dropna(axis=1, how="all")
-    ui.event_table(table)
+    if len(in_scope) > charts.MAP_POINT_LIMIT:  # a table this long: one page at a time
+        ui.paged_table(scoped, COLUMNS, key=f"table_{case.case_id}")
+    else:
+        table = in_scope.sort_values("date", ascending=False)[COLUMNS].dropna(axis=1, how="all")
+        ui.event_table(table)
     ui.download_buttons(
         in_scope,
         ui.view_label(case.case_id, replace(filters, case=case)),

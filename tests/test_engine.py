@@ -249,3 +249,17 @@ def test_near_search_over_a_set_read_in_place(import_dir, radius, some):
     assert (len(expected) > 0) == some
     assert found["event_id"].tolist() == expected["event_id"].tolist()
     assert found["distance_km"].tolist() == expected["distance_km"].tolist()
+
+
+def test_long_map_and_case_tables_page(app, monkeypatch, curated):
+    """Test that the Map's and the Cases' tables page (same order as the full table) once they
+    are as long as the map's grid limit, rather than sending every row."""
+    monkeypatch.setattr(charts, "MAP_POINT_LIMIT", 5)
+    monkeypatch.setattr("dashboard.ui.scale.PAGE_SIZE", 3)
+    at = app("pages/map.py")
+    assert any(f"Rows 1–3 of {len(curated):,}" in c.value for c in at.caption)
+    shown = next(d.value for d in at.dataframe if "event_id" in d.value.columns)
+    expected = curated.sort_values("date", kind="stable")["event_id"].head(3)
+    assert shown["event_id"].tolist() == expected.tolist()
+    at = app("pages/cases.py")
+    assert any(c.value.startswith("Rows 1–3 of") for c in at.caption)
