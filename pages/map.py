@@ -3,7 +3,7 @@ draw a box or lasso to list the events inside."""
 
 import streamlit as st
 
-from dashboard import basemap, charts, display, i18n, ui
+from dashboard import basemap, charts, display, engine, i18n, ui
 from dashboard.i18n import N_, _
 from dashboard.oblasts import OBLAST_NAMES
 
@@ -195,4 +195,9 @@ else:
         "source_url",
     ] + (["distance_km"] if "distance_km" in events else [])
     shown = events.sort_values("distance_km" if "distance_km" in events else "date")
-    ui.event_table(shown[columns])
+    if len(shown) > charts.MAP_POINT_LIMIT and len(shown) == selection.count:
+        # As many rows as the map draws a grid for: one page at a time, in the same order.
+        order = "distance_km, date, event_id, dataset" if "distance_km" in events else None
+        ui.paged_table(selection, columns, "map_table", order=order or engine.ORDER)
+    else:
+        ui.event_table(shown[columns])

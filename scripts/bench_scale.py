@@ -20,6 +20,11 @@ figures travel as JSON inside them, tables as Arrow bytes). Peak memory is the p
 ``ru_maxrss``. Times are wall-clock on whatever machine runs this; medians of ``--repeat``.
 
     .venv/bin/python scripts/bench_scale.py [--sizes 10000,100000,1000000] [--repeat 3]
+
+While working on one page, ``--sets DIR`` reuses a folder an earlier run imported (kept with
+``--keep DIR``: the import of a million rows takes a while), ``--pages cases,map`` times only
+those pages and ``--no-naive`` leaves out the naive app. ``--profile FILE`` writes a cProfile
+of this app's timed reruns.
 """
 
 from __future__ import annotations
@@ -82,10 +87,29 @@ def timed_run(at) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def measure_app(set_dir: Path, name: str, repeat: int) -> dict:
+def measure_app(
+    set_dir: Path, name: str, repeat: int, pages: tuple[str, ...] = PAGES, profile: str = ""
+) -> dict:
     """Cold start and per-page reruns of this app (run in a child process)."""
     os.environ["DASHBOARD_IMPORT_DIR"] = str(set_dir)
     from streamlit.testing.v1 import AppTest
+
+    profiler = None
+    if profile:  # the script runs in a thread of its own: profile that thread's runs
+        import cProfile
+
+        from streamlit.runtime.scriptrunner import script_runner
+
+        profiler = cProfile.Profile()
+        run_script = script_runner.ScriptRunner._run_script
+
+        def profiled(self, rerun_data):
+            if not profiling:
+                return run_script(self, rerun_data)
+            return profiler.runcall(run_script, self, rerun_data)
+
+        script_runner.ScriptRunner._run_script = profiled
+    profiling = False
 
     started = time.perf_counter()
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -93,16 +117,20 @@ def measure_app(set_dir: Path, name: str, repeat: int) -> dict:
     timed_run(at)
     result = {"cold_s": time.perf_counter() - started, "pages": {}}
     everything = at.session_state["filters"]
-    for page in PAGES:
+    for page in pages:
         times, sizes = [], []
         for _ in range(repeat):
             at.switch_page(f"pages/{page}.py")
             at.session_state["filters"] = everything
             timed_run(at)
             at.session_state["filters"] = replace(everything, oblasts=("UA-63",))
+            profiling = bool(profiler)
             times.append(timed_run(at))
+            profiling = False
             sizes.append(sent_bytes(at))
         result["pages"][page] = (statistics.median(times), max(sizes))
+    if profiler:
+        profiler.dump_stats(profile)
     result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -131,7 +159,8 @@ def measure_naive(parquet: Path, repeat: int) -> dict:
 def child(args: list[str]) -> None:
     role, *rest = args
     if role == "app":
-        figures = measure_app(Path(rest[0]), rest[1], int(rest[2]))
+        pages = tuple(rest[3].split(",")) if len(rest) > 3 else PAGES
+        figures = measure_app(Path(rest[0]), rest[1], int(rest[2]), pages, *rest[4:])
     else:
         figures = measure_naive(Path(rest[0]), int(rest[1]))
     print(json.dumps(figures))
@@ -146,14 +175,18 @@ def run_child(*args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def bench(rows: int, folder: Path, repeat: int) -> None:
+def import_set(rows: int, folder: Path) -> tuple[Path, str, dict | None]:
+    """Write and import the synthetic file of ``rows`` events (or reuse an earlier import)."""
+    sets = folder / f"sets-{rows}"
+    name = f"acled-{rows}"
+    if (sets / f"{name}.parquet").exists():
+        return sets, name, None
     sys.path.insert(0, str(ROOT / "scripts"))
     import bench_import
 
     bench_import.TEMPLATES = bench_import.TEMPLATES[:2]  # civilian strikes: every row kept
-    path = folder / f"acled-{rows}.csv"
+    path = folder / f"{name}.csv"
     bench_import.write_file(path, rows)
-    sets = folder / f"sets-{rows}"
     imported = subprocess.run(
         [
             sys.executable,
@@ -166,41 +199,65 @@ def bench(rows: int, folder: Path, repeat: int) -> None:
         text=True,
         check=True,
     )
-    done = json.loads(imported.stdout.strip().splitlines()[-1])
     path.unlink()
-    name = path.stem
-    app = run_child("app", str(sets), name, str(repeat))
-    naive = run_child("naive", str(sets / f"{name}.parquet"), str(repeat))
+    return sets, name, json.loads(imported.stdout.strip().splitlines()[-1])
+
+
+def bench(rows: int, folder: Path, args: argparse.Namespace) -> None:
+    sets, name, done = import_set(rows, folder)
+    repeat = str(args.repeat)
+    app = run_child(
+        "app", str(sets), name, repeat, args.pages, *[args.profile] * bool(args.profile)
+    )
+    naive = None if args.no_naive else run_child("naive", str(sets / f"{name}.parquet"), repeat)
     print(f"\n## {rows:,} imported events (+ the curated record)")
-    print(f"import: {done['seconds']:.1f} s, peak {done['peak_mb']:.0f} MB")
+    if done:
+        print(f"import: {done['seconds']:.1f} s, peak {done['peak_mb']:.0f} MB")
+    else:
+        print(f"import: reused {sets}")
     print("| | cold start | peak memory | rerun ms (Oblast change) | sent per rerun |")
     print("|---|---|---|---|---|")
-    naive_ms, naive_bytes = naive["rerun"]
-    print(
-        f"| naive app | {naive['cold_s']:.1f} s | {naive['peak_mb']:.0f} MB | "
-        f"{naive_ms:.0f} | {naive_bytes / 1e6:.2f} MB |"
-    )
-    for page, (ms, size) in app["pages"].items():
-        cold = f"{app['cold_s']:.1f} s" if page == PAGES[0] else ""
-        peak = f"{app['peak_mb']:.0f} MB" if page == PAGES[0] else ""
+    naive_ms = None
+    if naive:
+        naive_ms, naive_bytes = naive["rerun"]
         print(
-            f"| this app: {page} | {cold} | {peak} | {ms:.0f} ({naive_ms / ms:.1f}x faster) | "
-            f"{size / 1e6:.2f} MB |"
+            f"| naive app | {naive['cold_s']:.1f} s | {naive['peak_mb']:.0f} MB | "
+            f"{naive_ms:.0f} | {naive_bytes / 1e6:.2f} MB |"
         )
+    for index, (page, (ms, size)) in enumerate(app["pages"].items()):
+        cold = f"{app['cold_s']:.1f} s" if index == 0 else ""
+        peak = f"{app['peak_mb']:.0f} MB" if index == 0 else ""
+        ratio = f" ({naive_ms / ms:.1f}x faster)" if naive_ms else ""
+        print(f"| this app: {page} | {cold} | {peak} | {ms:.0f}{ratio} | {size / 1e6:.2f} MB |")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", default=",".join(PAGES), help="pages to time, comma-separated")
+    parser.add_argument("--no-naive", action="store_true", help="leave out the naive app")
+    parser.add_argument(
+        "--sets", type=Path, help="folder of earlier imports (sets-<rows>/) to reuse"
+    )
+    parser.add_argument("--keep", type=Path, help="import into this folder and keep it")
+    parser.add_argument("--profile", default="", help="write a cProfile of the timed reruns")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child)
         return
-    with tempfile.TemporaryDirectory(prefix="bench_scale_") as folder:
-        for size in (int(s) for s in args.sizes.split(",")):
-            bench(size, Path(folder), args.repeat)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    folder = args.sets or args.keep
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+        for size in sizes:
+            bench(size, folder, args)
+            sys.stdout.flush()
+        return
+    with tempfile.TemporaryDirectory(prefix="bench_scale_") as temporary:
+        for size in sizes:
+            bench(size, Path(temporary), args)
             sys.stdout.flush()
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pandas as pd
 import pytest
-from plotly.utils import PlotlyJSONEncoder
 from shapely.geometry import Point, shape
 
 from dashboard import basemap
@@ -141,19 +139,3 @@ def test_committed_countries_carry_names_and_ids():
     collection = json.loads(basemap.COUNTRIES_GEOJSON.read_text(encoding="utf-8"))
     for feature in collection["features"]:
         assert {"name", "label_lat", "label_lon"} <= set(feature["properties"])
-
-
-def test_compact_shapes_serialise_to_the_same_json():
-    """Test that the map's compacted shapes (rings as numpy arrays, which Plotly copies at once)
-    are the same GeoJSON once serialised, and that ragged rings are left as they are."""
-    countries = basemap.load_countries()
-    compacted = basemap.compact(countries)
-    assert json.loads(json.dumps(compacted, cls=PlotlyJSONEncoder)) == countries
-    for feature in compacted["features"]:
-        geometry = feature["geometry"]
-        polygons = [geometry["coordinates"]]
-        if geometry["type"] == "MultiPolygon":
-            polygons = geometry["coordinates"]
-        assert all(isinstance(ring, np.ndarray) for polygon in polygons for ring in polygon)
-    ragged = {"type": "LineString", "coordinates": [[30, 50], [31, 51, 100]]}
-    assert basemap.compact(ragged) == ragged

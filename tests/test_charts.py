@@ -29,8 +29,7 @@ SQUARE = {
 
 
 def _plain(value):
-    """A figure's value as the browser receives it: Plotly's JSON of it, read back (map shapes
-    are held as numpy arrays, see basemap.compact)."""
+    """A figure's value as the browser receives it: Plotly's JSON of it, read back."""
     return json.loads(json.dumps(value, cls=PlotlyJSONEncoder))
 
 
@@ -456,9 +455,9 @@ def test_describe_choropleth_total_and_top_oblast(events):
     )
 
 
-def test_compacted_shapes_reach_the_browser_unchanged(events, monkeypatch):
+def test_shared_shapes_reach_the_browser_unchanged(events, monkeypatch):
     """Test that the map and the choropleth serialise (as Streamlit sends them) to the same
-    figure whether or not their shapes are compacted to numpy arrays."""
+    figure whether or not their shapes are shared rather than copied (see charts.shared)."""
     import plotly.io as pio
 
     summary = charts.oblast_summary(events, ["UA-12"])
@@ -470,6 +469,7 @@ def test_compacted_shapes_reach_the_browser_unchanged(events, monkeypatch):
         ]
         return [json.loads(pio.to_json(fig, validate=False)) for fig in drawn]
 
-    compacted = figures()
-    monkeypatch.setattr(basemap, "compact", lambda geojson: geojson)
-    assert compacted == figures()
+    shared = figures()
+    monkeypatch.setattr(charts.maps, "shared", lambda geojson: geojson)
+    monkeypatch.setattr(charts.shading, "shared", lambda geojson: geojson)
+    assert shared == figures()

@@ -201,3 +201,65 @@ def test_box_on_the_grid_selects_the_events_in_its_cells(store, curated):
     assert inside.count == int(top["count"].sum())
     mask = charts.in_cells(curated, cells, size)
     assert sorted(inside.frame()["event_id"]) == sorted(curated.loc[mask, "event_id"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(chosen=filters())
+def test_sql_headline_figures_agree_with_pandas(store, curated, chosen):
+    """Test that the figures added up in SQL (strikes) and from the store's deportation rows
+    equal figures.headline and figures.largest_reports on the same filtered rows."""
+    from dashboard import figures
+
+    expected = chosen.apply(curated)
+    selection = store.select(chosen)
+    assert selection.headline() == figures.headline(expected)
+    assert selection.largest_reports() == figures.largest_reports(expected)
+
+
+def test_cases_page_draws_a_large_scope_from_the_store(app, monkeypatch):
+    """Test that a case whose scope is too large to hold shows its figures, a map and its
+    events one page at a time, with the same killed total as the pandas figures."""
+    from dashboard import figures
+
+    monkeypatch.setattr(engine, "FRAME_LIMIT", 5)
+    monkeypatch.setattr("dashboard.ui.scale.PAGE_SIZE", 3)
+    at = app("pages/cases.py")
+    curated = tables.load_dataset(config.DATA_DIR).events
+    case = next(c for c in cases.all_cases() if c.scope_kind == "strike")
+    in_scope = curated[case.mask(curated)]
+    assert len(in_scope) > 5
+    killed = figures.headline(in_scope)["killed"].value
+    assert any(m.value == f"{killed:,}" for m in at.metric)
+    assert any(f"Rows 1–3 of {len(in_scope):,}" in c.value for c in at.caption)
+    assert at.get("plotly_chart")
+
+
+@pytest.mark.parametrize(("radius", "some"), [(100.0, True), (30.0, False)])
+def test_near_search_over_a_set_read_in_place(import_dir, radius, some):
+    """Test that a radius search over a set the store reads from its Parquet file keeps the
+    rows and distances Filters.apply keeps on the same set read with pandas."""
+    from dashboard.importers.store import read_set
+
+    rows = read_set("acled-test", import_dir)
+    store = engine.Store(pd.DataFrame(columns=list(schema.unified_columns())), import_dir)
+    kharkiv = geo.lookup_place("Kharkiv")[0]  # ~60 km from the set's events
+    chosen = Filters(datasets=("acled-test",), near=kharkiv, radius_km=radius)
+    expected = chosen.apply(rows)
+    found = store.select(chosen).frame()
+    assert (len(expected) > 0) == some
+    assert found["event_id"].tolist() == expected["event_id"].tolist()
+    assert found["distance_km"].tolist() == expected["distance_km"].tolist()
+
+
+def test_long_map_and_case_tables_page(app, monkeypatch, curated):
+    """Test that the Map's and the Cases' tables page (same order as the full table) once they
+    are as long as the map's grid limit, rather than sending every row."""
+    monkeypatch.setattr(charts, "MAP_POINT_LIMIT", 5)
+    monkeypatch.setattr("dashboard.ui.scale.PAGE_SIZE", 3)
+    at = app("pages/map.py")
+    assert any(f"Rows 1–3 of {len(curated):,}" in c.value for c in at.caption)
+    shown = next(d.value for d in at.dataframe if "event_id" in d.value.columns)
+    expected = curated.sort_values("date", kind="stable")["event_id"].head(3)
+    assert shown["event_id"].tolist() == expected.tolist()
+    at = app("pages/cases.py")
+    assert any(c.value.startswith("Rows 1–3 of") for c in at.caption)

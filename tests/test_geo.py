@@ -103,10 +103,10 @@ def test_normalize_of_no_letters_is_empty(text):
         max_size=8,
     )
 )
-def test_normalize_all_is_normalize_of_each(names):
+def test_normalize_many_is_normalize_of_each(names):
     """Test that the one-pass batch gives each name the key normalize gives it alone, whatever
     the names hold (separators, scripts, combining marks, nothing at all)."""
-    assert geo.normalize_all(names) == [geo.normalize(name) for name in names]
+    assert geo.normalize_many(names) == [geo.normalize(name) for name in names]
 
 
 # Geocoding ---------------------------------------------------------------------------------

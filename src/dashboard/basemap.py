@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from dashboard import config
@@ -30,26 +29,6 @@ COUNTRY_LABEL = "#6a6a6a"
 RANK_MINZOOM = {1: 0, 2: 5.2, 3: 6.6, 4: 7.8}
 # A rectangle past the edges of any view, painted sea-blue under the countries.
 _WORLD = [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]]
-
-
-def compact(geojson: Any) -> Any:
-    """Return ``geojson`` with each ring or line of ``[lon, lat]`` points as one numpy array.
-
-    Plotly deep-copies a map's layers several times per figure and Streamlit once more; the
-    tens of thousands of small coordinate lists of the bundled boundaries made that about
-    0.15 s of CPU per map drawn. Arrays copy at once and serialise to the same JSON.
-    """
-    if isinstance(geojson, dict):
-        return {key: compact(value) for key, value in geojson.items()}
-    if not isinstance(geojson, list):
-        return geojson
-    first = geojson[0] if geojson else None
-    if isinstance(first, list) and first and isinstance(first[0], int | float):
-        try:
-            return np.asarray(geojson, dtype=float)
-        except ValueError:  # ragged: points of two and of three numbers mixed
-            return geojson
-    return [compact(item) for item in geojson]
 
 
 def load_countries() -> dict[str, Any]:
@@ -110,7 +89,6 @@ def sea_layer() -> dict[str, Any]:
 
 def country_layers(countries: dict[str, Any]) -> list[dict[str, Any]]:
     """Land fill and borders of the neighbouring countries, below everything else."""
-    countries = compact(countries)
     return [
         sea_layer(),
         {

@@ -30,6 +30,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad argument in one line instead of usage plus error."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        # An argument holding a line break would split the one-line report.
+        message = message.replace("\r", "\\r").replace("\n", "\\n")
         raise UsageError(f"{message} (see --help)")
 
 

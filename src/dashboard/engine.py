@@ -21,7 +21,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from dashboard import geo, schema, search
+from dashboard import figures, geo, schema, search
 from dashboard.filters import CURATED, VAGUE_PRECISIONS, Filters
 from dashboard.importers import store as sets
 
@@ -30,8 +30,11 @@ from dashboard.importers import store as sets
 FRAME_LIMIT = 20_000
 EXTRA = ("dataset", "source_id", "source_event_type")
 SEARCH = ("search_text", "search_keys")
+FIGURES = ("killed", "injured")  # the strike figures added up in SQL
+REPORT_COLUMNS = ("event_id", "kind", "scope", "date", "title", "source_name", "source_url")
 COLUMNS = schema.unified_columns() + EXTRA + SEARCH
 ORDER = "date, event_id, dataset"
+ROW_KEY_STEP = 1 << 40  # row_key = set number * this + the row's number in its file
 _TYPES = {f.name: f.dtype for f in schema.all_fields()}
 _SQL_TYPES = {"date": "DATE", "int": "BIGINT", "float": "DOUBLE"}
 
@@ -46,6 +49,11 @@ def _select_list(available: set[str]) -> str:
         f"CAST({_quote(c) if c in available else 'NULL'} AS {_sql_type(c)}) AS {_quote(c)}"
         for c in COLUMNS
     )
+
+
+def _literal(text: str) -> str:
+    """``text`` inside a SQL string literal."""
+    return text.replace("'", "''")
 
 
 def _quote(name: str) -> str:
@@ -142,28 +150,44 @@ def where(filters: Filters, alias: str = "") -> tuple[list[str], list]:
 
 
 class Store:
-    """One in-process DuckDB database holding every event row the app can show."""
+    """One in-process DuckDB database answering for every event row the app can show.
+
+    ``events`` is a view: the curated rows (and any set imported before search columns were
+    stored) in a table, and each imported set read from its Parquet file where it lies, so a
+    cold start reads no imported row (DuckDB scans the files per query, reading only the
+    columns and row groups a query needs). ``row_key`` numbers every row across the view.
+    """
 
     def __init__(self, curated: pd.DataFrame, folder: Path | None = None):
         self._lock = threading.Lock()
         self._con = duckdb.connect(":memory:")
+        self._con.execute("SET enable_object_cache = true")  # Parquet metadata read once
         frame = curated.assign(dataset=CURATED, source_id=curated["event_id"])
         if "search_text" not in frame:
             frame[list(SEARCH)] = search.search_columns(frame)
-        frame["kind"] = frame["kind"].astype(str)
-        self._con.register("curated_rows", frame)
-        self._con.execute(
-            f"CREATE TABLE events AS SELECT {_select_list(set(frame.columns))} FROM curated_rows"
-        )
-        self._con.unregister("curated_rows")
+        self._con.execute(f"CREATE TABLE stored AS SELECT {_select_list(set())} LIMIT 0")
+        self._insert(frame)
         self.sets = sets.list_sets(folder)
-        for manifest in self.sets:
-            self._add_set(sets.parquet_path(manifest["name"], folder))
+        parts = ["SELECT *, rowid AS row_key FROM stored"]
+        for number, manifest in enumerate(self.sets, start=1):
+            path = sets.parquet_path(manifest["name"], folder)
+            parts += self._add_set(path, number)
+        self._con.execute(f"CREATE VIEW events AS {' UNION ALL '.join(parts)}")
         self.totals = dict(
             self._con.execute("SELECT dataset, count(*) FROM events GROUP BY 1").fetchall()
         )
 
-    def _add_set(self, path: Path) -> None:
+    def _insert(self, frame: pd.DataFrame) -> None:
+        """Copy rows held in pandas into the stored table."""
+        frame = frame.assign(kind=frame["kind"].astype(str))
+        self._con.register("new_rows", frame)
+        self._con.execute(
+            f"INSERT INTO stored SELECT {_select_list(set(frame.columns))} FROM new_rows"
+        )
+        self._con.unregister("new_rows")
+
+    def _add_set(self, path: Path, number: int) -> list[str]:
+        """The view's part reading one imported set (none when its rows went to the table)."""
         available = {
             row[0]
             for row in self._con.execute(
@@ -171,18 +195,14 @@ class Store:
             ).fetchall()
         }
         if available >= set(SEARCH):
-            source = f"read_parquet('{path.as_posix()}')".replace("\\", "\\\\")
-            self._con.execute(f"INSERT INTO events SELECT {_select_list(available)} FROM {source}")
-            return
+            source = f"read_parquet('{_literal(path.as_posix())}', file_row_number = true)"
+            key = f"{number} * {ROW_KEY_STEP} + file_row_number AS row_key"
+            return [f"SELECT {_select_list(available)}, {key} FROM {source}"]
         # A set imported before search columns were stored: fold its words once, here.
         frame = sets.read_set(path.stem, path.parent)
         frame[list(SEARCH)] = search.search_columns(frame)
-        frame["kind"] = frame["kind"].astype(str)
-        self._con.register("set_rows", frame)
-        self._con.execute(
-            f"INSERT INTO events SELECT {_select_list(set(frame.columns))} FROM set_rows"
-        )
-        self._con.unregister("set_rows")
+        self._insert(frame)
+        return []
 
     def query(self, sql: str, params: list | None = None, frames: dict | None = None):
         """Run one query on a cursor of its own and return the DuckDB result as a frame."""
@@ -221,7 +241,7 @@ class Store:
             values += [place.lon - dlon, place.lon + dlon]
         sql = " AND ".join([*clauses, *box])
         found = self.query(
-            f"SELECT rowid AS rid, lat, lon FROM events WHERE {sql}", params + values
+            f"SELECT row_key AS rid, lat, lon FROM events WHERE {sql}", params + values
         )
         inside = geo.within_radius(found, place.lat, place.lon, radius)
         kept = geo.with_distance_km(found.loc[inside], place.lat, place.lon)
@@ -242,7 +262,7 @@ class Selection:
         """The FROM clause (joined to the radius search's distances) and its frames."""
         if self.near is None:
             return "events", {}
-        return "events JOIN near_rows ON events.rowid = near_rows.rid", {"near_rows": self.near}
+        return "events JOIN near_rows ON events.row_key = near_rows.rid", {"near_rows": self.near}
 
     def sql(self, select: str, tail: str = "", extra: list[str] = (), params: list = ()):
         source, frames = self._from()
@@ -326,6 +346,50 @@ class Selection:
         summary.index.name = "admin1_code"
         return summary.reset_index()
 
+    def headline(self) -> dict[str, figures.Figure]:
+        """:func:`figures.headline` of the selection: strikes added up in SQL, deportations
+        (grouped through ``related``, so read as rows) by ``figures`` itself."""
+        incident = "kind = 'strike' AND scope = 'incident'"
+        totals = self.sql(
+            "count(*) FILTER (WHERE kind = 'strike') AS strikes, "
+            f"count(*) FILTER (WHERE {incident}) AS incidents, "
+            + ", ".join(
+                f"count({c}) FILTER (WHERE {incident}) AS {c}_rows, "
+                f"sum({c}) FILTER (WHERE {incident}) AS {c}"
+                for c in FIGURES
+            )
+        ).iloc[0]
+        deportations = self.frame(
+            ["event_id", "kind", "scope", "related", "children", "deportation_type", *FIGURES],
+            extra=["kind = 'deportation'"],
+        )
+        found = figures.headline(deportations)
+        for column in FIGURES:
+            counted = int(totals[f"{column}_rows"])
+            found[column] = figures.Figure(
+                int(totals[column]) if counted else None,
+                counted,
+                int(totals["strikes"] - totals["incidents"]),
+                int(totals["incidents"]) - counted,
+                figures.DEFINITIONS[column],
+            )
+        return found
+
+    def largest_reports(self) -> dict[str, figures.ReportFigure]:
+        """:func:`figures.largest_reports` of the selection (one row per figure from SQL)."""
+        rows = [
+            self.frame(
+                [*REPORT_COLUMNS, "children", "killed"],
+                order=f"{column} DESC, {ORDER}",
+                limit=1,
+                extra=["scope IN ('report', 'series')", "kind = ?", f"{column} IS NOT NULL"],
+                params=[kind],
+            )
+            for column, kind in (("children", "deportation"), ("killed", "strike"))
+        ]
+        rows = [row for row in rows if not row.empty]
+        return figures.largest_reports(pd.concat(rows, ignore_index=True)) if rows else {}
+
     def grid(self, cell_deg: float) -> pd.DataFrame:
         """Located rows per square map cell of ``cell_deg`` degrees: the cell's indices, its
         centre and how many events it holds."""
@@ -370,7 +434,7 @@ class Selection:
         """One row by id, among the chosen datasets whatever the other filters."""
         found = typed_frame(
             self.store.query(
-                f"SELECT * EXCLUDE (search_text, search_keys) FROM events "
+                f"SELECT * EXCLUDE (search_text, search_keys, row_key) FROM events "
                 f"WHERE {self.clauses[0]} AND event_id = ? LIMIT 1",
                 [*self.params[: self.clauses[0].count("?")], event_id],
             )

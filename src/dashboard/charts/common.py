@@ -25,6 +25,23 @@ PRECISION_MARKERS = {
 }
 
 
+class SharedGeoJSON(dict):
+    """A GeoJSON object many figures draw and none changes (boundaries, countries, labels).
+
+    Plotly deep-copies a layout value when it is set and again in ``to_dict`` (which
+    ``st.plotly_chart`` calls): for the map's layers that is ~0.6 MB of nested lists per
+    figure, most of a map's build time. Copying this object returns the object itself.
+    """
+
+    def __deepcopy__(self, memo: dict) -> SharedGeoJSON:
+        return self
+
+
+def shared(geojson: dict) -> dict:
+    """``geojson`` as a :class:`SharedGeoJSON` (a shallow copy: the features are not copied)."""
+    return geojson if isinstance(geojson, SharedGeoJSON) else SharedGeoJSON(geojson)
+
+
 METRICS = {
     "events": N_("Events"),
     "killed": N_("People killed"),

@@ -62,12 +62,18 @@ def add_grid(fig: go.Figure, grid: pd.DataFrame, size: float) -> None:
     """Draw the cells as one marker trace coloured by the (log) count, hover giving it."""
     counts = grid["count"].to_numpy(dtype="int64")
     keys = [f"cell:{r}:{c}:{size:g}" for r, c in zip(grid["row"], grid["col"], strict=True)]
-    hover = [
-        ngettext("{count} event in this cell", "{count} events in this cell", int(n)).format(
-            count=i18n.number(int(n))
-        )
-        for n in counts
-    ]
+    # Many cells hold the same count: word each count once.
+    values, where = np.unique(counts, return_inverse=True)
+    texts = np.array(
+        [
+            ngettext("{count} event in this cell", "{count} events in this cell", int(n)).format(
+                count=i18n.number(int(n))
+            )
+            for n in values
+        ],
+        dtype=object,
+    )
+    hover = texts[where.reshape(-1)].tolist() if len(values) else []
     fig.add_trace(
         go.Scattermap(
             lat=grid["lat"].to_numpy(),

@@ -27,6 +27,7 @@ from dashboard.charts.common import (
     _short,
     _text,
     kind_labels,
+    shared,
 )
 from dashboard.charts.density import MAP_POINT_LIMIT, add_grid, cell_size, grid_counts
 from dashboard.charts.routes import _route_traces, deportation_routes
@@ -36,7 +37,6 @@ STACK_HOVER_LIMIT = 10
 
 
 def _outline_layers(geojson: dict) -> list[dict]:
-    geojson = basemap.compact(geojson)
     return [
         {
             "sourcetype": "geojson",
@@ -71,7 +71,14 @@ def context_layers(
         layers += _outline_layers(oblasts)
     if context:
         layers += basemap.label_layers(context.cities, context.countries, above=not outlines)
-    return layers
+    return [_shared_source(layer) for layer in layers]
+
+
+def _shared_source(layer: dict) -> dict:
+    """The layer with its GeoJSON not copied again by plotly (see ``SharedGeoJSON``)."""
+    if isinstance(layer.get("source"), dict):
+        return {**layer, "source": shared(layer["source"])}
+    return layer
 
 
 def zoom_for_radius(
@@ -142,20 +149,27 @@ def stack_points(events: pd.DataFrame, limit: int = STACK_HOVER_LIMIT) -> pd.Dat
         precision_=_text(ordered["geo_precision"]),
         day_=ordered["date"].dt.strftime("%Y-%m-%d"),
     )
-    for (kind, lat, lon), group in ordered.groupby(
-        ["kind", "lat", "lon"], observed=True, sort=False
-    ):
+    # Plain lists, grouped in first-seen order (pandas per-group access costs more than the
+    # hover text itself).
+    kinds = ordered["kind"].astype(str).tolist()
+    ids, days = ordered["event_id"].astype(str).tolist(), ordered["day_"].tolist()
+    titles, places = ordered["title_"].tolist(), ordered["place_"].tolist()
+    precisions = ordered["precision_"].tolist()
+    groups: dict[tuple, list[int]] = {}
+    points = zip(kinds, ordered["lat"].tolist(), ordered["lon"].tolist(), strict=True)
+    for i, key in enumerate(points):
+        groups.setdefault(key, []).append(i)
+    for (kind, lat, lon), group in groups.items():
         count = len(group)
-        first = group.iloc[0]
+        first = group[0]
         if count == 1:
             hover = (
-                f"<b>{html.escape(first['title_'])}</b><br>{first['day_']} · "
-                f"{html.escape(first['place_'])}<br>{first['event_id']}"
+                f"<b>{html.escape(titles[first])}</b><br>{days[first]} · "
+                f"{html.escape(places[first])}<br>{ids[first]}"
             )
         else:
             lines = [
-                f"{r.day_} {r.event_id} {html.escape(_short(r.title_, 48))}"
-                for r in group.head(limit).itertuples(index=False)
+                f"{days[i]} {ids[i]} {html.escape(_short(titles[i], 48))}" for i in group[:limit]
             ]
             if count > limit:
                 lines.append(_("… and {n} more").format(n=i18n.number(count - limit)))
@@ -164,19 +178,19 @@ def stack_points(events: pd.DataFrame, limit: int = STACK_HOVER_LIMIT) -> pd.Dat
                 + _("{n} {kind} at {place}").format(
                     n=i18n.number(count),
                     kind=_(schema.KIND_LABELS[str(kind)]).lower(),
-                    place=html.escape(first["place_"]),
+                    place=html.escape(places[first]),
                 )
                 + "</b><br>"
                 + "<br>".join(lines)
             )
-        precision = max(group["precision_"], key=lambda p: rank.get(p, 0))
+        precision = max((precisions[i] for i in group), key=lambda p: rank.get(p, 0))
         rows.append(
             {
                 "kind": str(kind),
                 "lat": lat,
                 "lon": lon,
                 "count": count,
-                "ids": ";".join(group["event_id"]),
+                "ids": ";".join(ids[i] for i in group),
                 "hover": hover,
                 "geo_precision": precision,
             }

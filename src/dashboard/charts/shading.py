@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import basemap
-from dashboard.charts.common import MAP_STYLE, METRICS, UKRAINE_CENTER, UKRAINE_ZOOM
+from dashboard.charts.common import MAP_STYLE, METRICS, UKRAINE_CENTER, UKRAINE_ZOOM, shared
 from dashboard.charts.maps import _map_note, context_layers
 from dashboard.i18n import _
 
@@ -41,7 +41,7 @@ def choropleth_figure(
     label = _(METRICS[metric])
     fig = go.Figure(
         go.Choroplethmap(
-            geojson=basemap.compact(oblasts),
+            geojson=shared(oblasts),
             featureidkey="id",
             locations=summary["admin1_code"],
             z=summary[metric],

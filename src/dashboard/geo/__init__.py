@@ -18,7 +18,7 @@ from dashboard.geo.gazetteer import (
     place_names,
 )
 from dashboard.geo.lookup import OfflineGazetteer, geocode, lookup_place
-from dashboard.geo.names import normalize, normalize_all
+from dashboard.geo.names import normalize, normalize_many
 from dashboard.oblasts import load_boundaries, oblast_code
 
 __all__ = [
@@ -33,7 +33,7 @@ __all__ = [
     "load_gazetteer",
     "lookup_place",
     "normalize",
-    "normalize_all",
+    "normalize_many",
     "oblast_code",
     "place_names",
     "within_radius",

@@ -27,12 +27,14 @@ from dashboard.i18n import _
 from dashboard.ui.cards import case_card, case_statements, founding_story, headline_figures
 from dashboard.ui.details import event_detail, event_table
 from dashboard.ui.scale import (
+    count_timeline,
     find_event,
     large_notice,
     paged_table,
     select,
     selection,
     store,
+    store_map,
     total,
 )
 from dashboard.ui.sidebar import (
@@ -64,6 +66,8 @@ __all__ = [  # used by the pages through ui
     "selection",
     "sidebar_filters",
     "store",
+    "store_map",
+    "count_timeline",
     "total",
 ]
 

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import cases, display, figures, i18n
+from dashboard import cases, display, engine, figures, i18n
 from dashboard.display import LONG_TEXT, href, metric_number, plain
 from dashboard.i18n import N_, _
 
@@ -20,16 +20,19 @@ FIGURE_LABELS = {
 }
 
 
-def headline_figures(events: pd.DataFrame, names: tuple[str, ...] = ()) -> None:
-    """Show the headline figures of ``events`` (only ``names`` when given) with what each
-    counts and leaves out."""
-    computed = {k: v for k, v in figures.headline(events).items() if not names or k in names}
+def headline_figures(events, names: tuple[str, ...] = ()) -> None:
+    """Show the headline figures of ``events`` (a frame, or a store selection added up in SQL;
+    only ``names`` when given) with what each counts and leaves out."""
+    in_store = isinstance(events, engine.Selection)
+    found = events.headline() if in_store else figures.headline(events)
+    computed = {k: v for k, v in found.items() if not names or k in names}
     for column, (name, figure) in zip(st.columns(len(computed)), computed.items(), strict=True):
         column.metric(
             _(FIGURE_LABELS[name]), metric_number(figure.value), help=_(figure.definition)
         )
         column.caption(plain(figures.counted_text(figure)))
-    for name, report in figures.largest_reports(events).items():
+    reports = events.largest_reports() if in_store else figures.largest_reports(events)
+    for name, report in reports.items():
         text = (
             _(
                 "Not added above: the largest figure a report or campaign summary in view "

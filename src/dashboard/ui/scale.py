@@ -8,9 +8,10 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import config, display, engine, i18n, tables
+from dashboard import charts, config, display, engine, i18n, tables
 from dashboard.filters import Filters
 from dashboard.i18n import _
 
@@ -124,3 +125,25 @@ def paged_table(
         options["on_select"] = partial(options["on_select"], key, rows["event_id"].tolist())
     draw(rows, key=key, **options)
     return rows
+
+
+def count_timeline(selection: engine.Selection, freq: str, *args) -> go.Figure:
+    """The timeline of a selection too large to hold, from counts per period in SQL."""
+    return charts.timeline_figure(
+        selection.frame(["date", "kind"], limit=0),
+        freq,
+        *args,
+        counts=selection.period_counts(freq),
+    )
+
+
+def store_map(selection: engine.Selection, boundaries: dict, **options) -> go.Figure:
+    """The map of a selection too large to hold: a density grid above the map's point limit
+    (counts per cell in SQL), else its located rows as points."""
+    located, *box = selection.extent()
+    if located > charts.MAP_POINT_LIMIT:
+        size = charts.cell_size(*box)
+        grid = (selection.grid(size), size)
+        return charts.map_figure(selection.frame(limit=0), boundaries, grid=grid, **options)
+    rows = display.localized(selection.frame(extra=["lat IS NOT NULL", "lon IS NOT NULL"]))
+    return charts.map_figure(rows, boundaries, **options)
