@@ -48,13 +48,12 @@ def _points(frame: pd.DataFrame, name: str = "name") -> dict[str, Any]:
         "features": [
             {
                 "type": "Feature",
-                "properties": {"name": str(row[name])},
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [float(row["lon"]), float(row["lat"])],
-                },
+                "properties": {"name": str(label)},
+                "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
             }
-            for _, row in frame.iterrows()
+            for label, lon, lat in zip(
+                frame[name].tolist(), frame["lon"].tolist(), frame["lat"].tolist(), strict=True
+            )
         ],
     }
 

@@ -41,37 +41,50 @@ def deportation_routes(events: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=columns)
     rows = rows.sort_values(["date", "event_id"])
+    # Plain lists, grouped in a dict (insertion order is date order): per-group pandas access
+    # cost more than the routes themselves.
+    fields = ["event_id", "date", "place", "destination", "destination_country", "facility"]
+    values = {f: rows[f].astype(object).where(rows[f].notna(), None).tolist() for f in fields}
+    children = rows["children"].astype("float64").tolist()  # NaN where unknown
+    coordinates = ("lat", "lon", "destination_lat", "destination_lon")
+    points = zip(*(rows[k].tolist() for k in coordinates), strict=True)
+    grouped: dict[tuple, list[int]] = {}
+    for i, point in enumerate(points):
+        grouped.setdefault(point, []).append(i)
     routes = []
-    keys = ["lat", "lon", "destination_lat", "destination_lon"]
-    for (lat, lon, dlat, dlon), group in rows.groupby(keys, sort=False):
+    for (lat, lon, dlat, dlon), members in grouped.items():
         lines = []
-        for r in group.itertuples(index=False):
-            facility = "" if pd.isna(r.facility) else str(r.facility)
-            children = (
-                ""
-                if pd.isna(r.children)
-                else ngettext("{n} child", "{n} children", int(r.children)).format(
-                    n=i18n.number(int(r.children))
+        for i in members:
+            count = children[i]
+            detail = " · ".join(
+                part
+                for part in (
+                    html.escape(str(values["facility"][i] or "")),
+                    ""
+                    if count != count  # NaN: no figure
+                    else ngettext("{n} child", "{n} children", int(count)).format(
+                        n=i18n.number(int(count))
+                    ),
                 )
+                if part
             )
-            detail = " · ".join(part for part in (html.escape(facility), children) if part)
             lines.append(
-                f"{r.event_id} {r.date:%Y-%m-%d}: {html.escape(str(r.place))} → "
-                f"{html.escape(str(r.destination))}" + (f"<br>  {detail}" if detail else "")
+                f"{values['event_id'][i]} {values['date'][i]:%Y-%m-%d}: "
+                f"{html.escape(str(values['place'][i]))} → "
+                f"{html.escape(str(values['destination'][i]))}"
+                + (f"<br>  {detail}" if detail else "")
             )
-        first = group.iloc[0]
+        first = members[0]
         routes.append(
             {
                 "lat": lat,
                 "lon": lon,
                 "destination_lat": dlat,
                 "destination_lon": dlon,
-                "destination": "" if pd.isna(first["destination"]) else str(first["destination"]),
-                "destination_country": ""
-                if pd.isna(first["destination_country"])
-                else str(first["destination_country"]),
-                "ids": ";".join(group["event_id"]),
-                "events": len(group),
+                "destination": str(values["destination"][first] or ""),
+                "destination_country": str(values["destination_country"][first] or ""),
+                "ids": ";".join(values["event_id"][i] for i in members),
+                "events": len(members),
                 "hover": "<br>".join(lines),
             }
         )
