@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import schema
+from dashboard import config, schema
 from dashboard.tables import load_dataset
 
 # Synthetic rows for tests only (example.org sources); the shipped tables live in data/.
@@ -199,6 +199,18 @@ def _sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _sample_events(_sample_dir: Path):
     """The sample tables loaded and validated once per session."""
     return load_dataset(_sample_dir).events
+
+
+@pytest.fixture(scope="session")
+def _shipped_dataset():
+    """The shipped tables (data/) loaded and validated once per session."""
+    return load_dataset(config.DATA_DIR)
+
+
+@pytest.fixture
+def shipped_events(_shipped_dataset):
+    """The shipped record's unified frame (a copy of this test's own)."""
+    return _shipped_dataset.events.copy(deep=True)
 
 
 @pytest.fixture

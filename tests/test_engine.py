@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import cases, charts, config, engine, geo, schema, tables
+from dashboard import cases, charts, config, engine, geo, schema
 from dashboard.filters import Filters
 from dashboard.importers import import_file
 from dashboard.importers.store import list_sets
@@ -24,8 +24,8 @@ PLACES = ["Kharkiv", "Kyiv", "Odesa", "Bucha", "Kherson"]
 
 
 @pytest.fixture(scope="module")
-def curated() -> pd.DataFrame:
-    return tables.load_dataset(config.DATA_DIR).events
+def curated(_shipped_dataset) -> pd.DataFrame:
+    return _shipped_dataset.events.copy(deep=True)
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +100,9 @@ def app(monkeypatch, import_dir):
         at = AppTest.from_file(str(config.ROOT / "app.py"), default_timeout=60)
         for name, value in params.items():
             at.query_params[name] = value
+        if page and page != "pages/overview.py":
+            at.switch_page(page)  # before the first run: the app opens on it, as a link does
         at.run()
-        if page:
-            at.switch_page(page)
-            at.run()
         assert not at.exception, at.exception
         return at
 
@@ -114,9 +113,9 @@ def _kept(import_dir: Path) -> int:
     return list_sets(import_dir)[0]["rows_kept"]
 
 
-def test_dataset_filter_from_url_adds_an_imported_set(app, import_dir):
+def test_dataset_filter_from_url_adds_an_imported_set(app, import_dir, shipped_events):
     """Test that ?dataset=curated&dataset=acled-test shows both, and the default only curated."""
-    curated = len(tables.load_dataset(config.DATA_DIR).events)
+    curated = len(shipped_events)
     at = app()
     assert at.session_state["filters"].datasets == ()
     assert any(f"{curated:,}" in m.value for m in at.markdown)
@@ -159,13 +158,11 @@ def test_imported_event_detail_names_its_dataset(app, import_dir):
     assert "acled\\-test" in text and str(row["source_id"]) in text
 
 
-def test_paged_table_shows_the_right_rows_and_total(app, monkeypatch):
+def test_paged_table_shows_the_right_rows_and_total(app, monkeypatch, shipped_events):
     """Test that Explore's table pages: the total is named and page 2 holds the next rows."""
     monkeypatch.setattr("dashboard.ui.scale.PAGE_SIZE", 50)
     at = app("pages/explore.py")
-    expected = tables.load_dataset(config.DATA_DIR).events.sort_values(
-        ["date", "event_id"], ascending=[False, True]
-    )["event_id"]
+    expected = shipped_events.sort_values(["date", "event_id"], ascending=[False, True])["event_id"]
     total = len(expected)
     assert any(f"Rows 1–50 of {total:,}" in c.value for c in at.caption)
     at.number_input(key="table_all_page").set_value(2).run()
@@ -216,7 +213,7 @@ def test_sql_headline_figures_agree_with_pandas(store, curated, chosen):
     assert selection.largest_reports() == figures.largest_reports(expected)
 
 
-def test_cases_page_draws_a_large_scope_from_the_store(app, monkeypatch):
+def test_cases_page_draws_a_large_scope_from_the_store(app, monkeypatch, shipped_events):
     """Test that a case whose scope is too large to hold shows its figures, a map and its
     events one page at a time, with the same killed total as the pandas figures."""
     from dashboard import figures
@@ -224,7 +221,7 @@ def test_cases_page_draws_a_large_scope_from_the_store(app, monkeypatch):
     monkeypatch.setattr(engine, "FRAME_LIMIT", 5)
     monkeypatch.setattr("dashboard.ui.scale.PAGE_SIZE", 3)
     at = app("pages/cases.py")
-    curated = tables.load_dataset(config.DATA_DIR).events
+    curated = shipped_events
     case = next(c for c in cases.all_cases() if c.scope_kind == "strike")
     in_scope = curated[case.mask(curated)]
     assert len(in_scope) > 5

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dashboard import config, figures
+from dashboard import figures
 from dashboard.tables import load_dataset
 from tests.conftest import SAMPLE_ROWS, write_tables
 
@@ -203,10 +203,10 @@ def test_counted_text(figure, text):
     assert figures.counted_text(figure) == text
 
 
-@pytest.fixture(scope="module")
-def shipped():
+@pytest.fixture
+def shipped(shipped_events):
     """The shipped events (data/)."""
-    return load_dataset(config.DATA_DIR).events
+    return shipped_events
 
 
 def test_shipped_killed_is_the_sum_of_strike_incidents(shipped):

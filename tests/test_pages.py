@@ -8,7 +8,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import config
-from dashboard.tables import load_dataset
 
 APP = config.ROOT / "app.py"
 
@@ -413,10 +412,10 @@ def test_unknown_case_in_url_gives_a_notice(app):
     assert any("Ignored case='nope'" in _unescape(w.value) for w in at.warning)
 
 
-def test_event_detail_shows_the_whole_description():
+def test_event_detail_shows_the_whole_description(shipped_events):
     """Test that an opened event shows its full description, not the first 300 characters
     (a limit meant for values typed into a URL)."""
-    events = load_dataset(config.DATA_DIR).events
+    events = shipped_events
     long = events[events["description"].str.len() > 600].iloc[0]
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.query_params["event"] = long["event_id"]

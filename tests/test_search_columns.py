@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard import config, geo, schema, search, tables
+from dashboard import geo, schema, search
 
 SPLIT = re.compile(r"[\s/;,.:!?()\[\]{}\"«»“”]+")
 # Words that exercise the folding: separators of every kind, Python's Unicode whitespace,
@@ -59,9 +59,9 @@ def test_search_columns_equal_the_row_by_row_definition(rows):
     pd.testing.assert_frame_equal(search.search_columns(events), reference(events))
 
 
-def test_search_columns_of_the_curated_record():
+def test_search_columns_of_the_curated_record(shipped_events):
     """Test that the shipped record's search columns are the row-by-row ones."""
-    events = tables.load_dataset(config.DATA_DIR).events
+    events = shipped_events
     events = events.drop(columns=[c for c in ("search_text", "search_keys") if c in events])
     pd.testing.assert_frame_equal(search.search_columns(events), reference(events))
 
