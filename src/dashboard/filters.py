@@ -23,6 +23,7 @@ import pandas as pd
 from dashboard import cases, geo, schema, search
 from dashboard.i18n import N_, _
 from dashboard.oblasts import OBLAST_NAMES
+from dashboard.rejected import Rejected
 
 DEFAULT_RADIUS_KM = 30.0
 RADIUS_RANGE_KM = (1.0, 1000.0)
@@ -38,10 +39,6 @@ FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 VAGUE_PRECISIONS = ("admin1",)
 # The dataset of the curated tables; imported sets go by their manifest name.
 CURATED = "curated"
-
-
-class Rejected(ValueError):
-    """A value a filter cannot use; the message says why, for a notice or a CLI error."""
 
 
 @dataclass(frozen=True)
@@ -254,17 +251,8 @@ def parse_query(text: str, _online: bool | None = None) -> str:
 
 
 def parse_place(text: str, online: bool | None = None) -> geo.Place:
-    """Resolve a place name (any spelling or script), offline first."""
-    name = parse_query(text)
-    place, message = geo.lookup_place(name, online=online) if name else (None, "")
-    if place is None:
-        why = (
-            _("no such place online or in the gazetteer")
-            if online
-            else _("no such place in the gazetteer")
-        )
-        raise Rejected(why + (f" ({message})" if message else ""))
-    return replace(place, query=name)
+    """Resolve a place name (any spelling or script), offline first (see ``geo.resolve``)."""
+    return geo.resolve(parse_query(text), online)
 
 
 def parse_radius(text: str, _online: bool | None = None) -> float:

@@ -17,7 +17,7 @@ from dashboard.geo.gazetteer import (
     load_gazetteer,
     place_names,
 )
-from dashboard.geo.lookup import OfflineGazetteer, geocode, lookup_place
+from dashboard.geo.lookup import OfflineGazetteer, geocode, lookup_place, resolve
 from dashboard.geo.names import normalize, normalize_many
 from dashboard.oblasts import load_boundaries, oblast_code
 
@@ -32,6 +32,7 @@ __all__ = [
     "load_boundaries",
     "load_gazetteer",
     "lookup_place",
+    "resolve",
     "normalize",
     "normalize_many",
     "oblast_code",

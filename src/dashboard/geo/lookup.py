@@ -11,7 +11,7 @@ import functools
 import json
 import logging
 import os
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,9 @@ from geopy.location import Location
 from dashboard import config
 from dashboard.geo.gazetteer import Gazetteer, Place, _country, load_gazetteer
 from dashboard.geo.names import _base_key
+from dashboard.i18n import _
 from dashboard.oblasts import OBLAST_NAMES, oblast_code
+from dashboard.rejected import Rejected
 
 logger = logging.getLogger(__name__)
 
@@ -236,3 +238,17 @@ class OfflineGazetteer(Geocoder):
             for place in places
         ]
         return locations[0] if exactly_one else locations
+
+
+def resolve(name: str, online: bool | None = None) -> Place:
+    """The place a user's name stands for (offline gazetteer first, then Nominatim when
+    ``online``), remembering the name typed; :class:`Rejected` says why none was found."""
+    place, message = lookup_place(name, online=online) if name else (None, "")
+    if place is None:
+        why = (
+            _("no such place online or in the gazetteer")
+            if online
+            else _("no such place in the gazetteer")
+        )
+        raise Rejected(why + (f" ({message})" if message else ""))
+    return replace(place, query=name)
