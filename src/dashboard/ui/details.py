@@ -13,6 +13,7 @@ from dashboard.i18n import N_, _
 # Table headers of the event columns pages show (others keep their column name).
 COLUMN_LABELS = {
     "event_id": N_("Event"),
+    "dataset": N_("Dataset"),
     "date": N_("Date"),
     "end_date": N_("Until"),
     "source_date": N_("Published"),
