@@ -73,7 +73,7 @@ CHUNK = 100_000
 def write_file(path: Path, rows: int, seed: int = 7) -> None:
     """Write ``rows`` synthetic ACLED rows in chunks (bounded memory while generating)."""
     rng = np.random.default_rng(seed)
-    first_day = np.datetime64("2099-01-01")
+    first_day = np.datetime64("2023-01-01")
     with path.open("w", encoding="utf-8", newline="") as handle:
         for start in range(0, rows, CHUNK):
             n = min(CHUNK, rows - start)
@@ -84,7 +84,7 @@ def write_file(path: Path, rows: int, seed: int = 7) -> None:
                 {
                     "event_id_cnty": [f"TST{i}" for i in range(start + 1, start + n + 1)],
                     "event_date": days.astype(str),
-                    "year": "2099",
+                    "year": "2023",
                     "time_precision": rng.integers(1, 4, n).astype(str),
                     "disorder_type": template[:, 5],
                     "event_type": template[:, 0],

@@ -1,6 +1,6 @@
 """Importers: ACLED, UCDP GED, Bellingcat and native files become Parquet sets with reasons.
 
-The fixtures in tests/fixtures/import/ are synthetic rows (test places, the year 2099) written
+The fixtures in tests/fixtures/import/ are synthetic rows (test places, early 2023) written
 with the column names and vocabularies of the published codebooks; each row's expected fate is
 noted here from how it was written, not from the importer's output.
 """
@@ -111,8 +111,8 @@ def test_acled_fields_map_to_the_schema(tmp_path):
     assert first["source_event_type"] == (
         "Explosions/Remote violence: Shelling/artillery/missile attack"
     )
-    assert first["date"] == pd.Timestamp("2099-01-15")
-    assert second["date"] == pd.Timestamp("2099-03-05")  # "5 March 2099"
+    assert first["date"] == pd.Timestamp("2023-01-15")
+    assert second["date"] == pd.Timestamp("2023-03-05")  # "5 March 2023"
     assert (first["date_precision"], second["date_precision"]) == ("day", "week")
     assert (first["geo_precision"], second["geo_precision"]) == ("settlement", "admin1")
     assert (first["admin1_code"], first["admin1"]) == ("UA-63", "Kharkiv Oblast")
@@ -172,7 +172,7 @@ def test_ucdp_keeps_one_sided_and_civilian_deaths(tmp_path):
     assert one_sided["source_event_type"] == "one-sided violence"
     assert (one_sided["killed"], one_sided["admin1_code"]) == (3, "UA-63")
     assert state["killed"] == 2  # civilian deaths, not the best total of 3
-    assert (state["date_precision"], state["end_date"]) == ("month", pd.Timestamp("2099-01-31"))
+    assert (state["date_precision"], state["end_date"]) == ("month", pd.Timestamp("2023-01-31"))
     assert state["admin1_code"] == "UA-23"
     assert country["geo_precision"] == "country"
     assert pd.isna(country["lat"]) and pd.isna(country["admin1_code"])
@@ -215,6 +215,20 @@ def test_native_rows_follow_the_curated_contract(tmp_path):
     assert rows.loc["STA-0001", "statement_type"] == "announcement"
 
 
+@pytest.mark.parametrize("day", ["2099-01-15", "2013-11-20", "1999-12-31"])
+def test_rows_dated_outside_the_period_are_set_aside(tmp_path, day):
+    """Test that a row dated after today or before the covered period (from 2013-11-21) is
+    set aside with that reason, while the other rows are kept."""
+    lines = (FIXTURES / "native.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("2023-01-15", day, 1)  # STR-0001, otherwise a good row
+    changed = tmp_path / "native.csv"
+    changed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, rows = run(changed, tmp_path / "sets")
+    assert sorted(rows.index) == ["STA-0001"]
+    reason = "date is outside the period covered (2013-11-21 to today)"
+    assert aside(result)[reason] == 1
+
+
 def test_no_foreign_row_is_marked_confirmed(tmp_path):
     """Test that rows from ACLED, UCDP and Bellingcat are all 'reported' and name their set."""
     for name in ("acled.csv", "ucdp_ged.csv", "bellingcat.json"):
@@ -232,7 +246,7 @@ def test_manifest_describes_the_set(tmp_path):
     assert manifest["source_sha256"] == hashlib.sha256(ACLED_CSV.read_bytes()).hexdigest()
     assert (manifest["rows_read"], manifest["rows_kept"], manifest["rows_set_aside"]) == (9, 2, 7)
     assert manifest["set_aside_by_reason"][PROTESTS] == 1
-    assert (manifest["first_date"], manifest["last_date"]) == ("2099-01-15", "2099-03-05")
+    assert (manifest["first_date"], manifest["last_date"]) == ("2023-01-15", "2023-03-05")
     assert manifest["columns"] == list(schema.unified_columns()) + [
         "dataset",
         "source_id",
@@ -294,7 +308,7 @@ def test_duckdb_reads_the_set(tmp_path):
         killed = connection.execute(
             "SELECT sum(killed), min(date)::VARCHAR FROM read_parquet(?)", [path]
         ).fetchone()
-    assert killed == (8, "2099-01-15")
+    assert killed == (8, "2023-01-15")
 
 
 def cli(argv: list[str]) -> argparse.Namespace:

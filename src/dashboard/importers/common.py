@@ -15,6 +15,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -332,6 +333,14 @@ def check_rows(
         frame["end_date"].notna() & (frame["end_date"] < frame["date"]),
         "end_date is before date",
     )
+    first, today = pd.Timestamp(schema.FIRST_DAY), pd.Timestamp(date.today())
+    for name in ("date", "end_date"):
+        days = frame[name]
+        set_aside(
+            reasons,
+            days.notna() & ((days < first) | (days > today)),
+            f"{name} is outside the period covered ({schema.FIRST_DAY.isoformat()} to today)",
+        )
     for name in ("lat", "lon", "destination_lat", "destination_lon"):
         low, high = (-90.0, 90.0) if name.endswith("lat") else (-180.0, 180.0)
         values = frame[name]
