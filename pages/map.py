@@ -26,7 +26,7 @@ data, filters, events = ui.page_start(N_("Map"))
 selection = ui.selection()
 if events is None:
     ui.large_notice(selection)
-context = basemap.load_context()
+context = basemap.load_context(i18n.language())
 modes = {"points": _("Points"), "oblasts": _("Oblast shading")}
 mode = ui.view_choice(
     "map", list(modes), "points", st.segmented_control, _("Show"), format_func=modes.get

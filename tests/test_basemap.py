@@ -139,3 +139,19 @@ def test_committed_countries_carry_names_and_ids():
     collection = json.loads(basemap.COUNTRIES_GEOJSON.read_text(encoding="utf-8"))
     for feature in collection["features"]:
         assert {"name", "label_lat", "label_lon"} <= set(feature["properties"])
+
+
+def test_ukrainian_context_names_countries_and_ukrainian_cities_in_ukrainian():
+    """Test that the Ukrainian map names neighbours as CLDR does and Ukrainian cities by the
+    gazetteer's Ukrainian names, keeping Ukraine (named by its oblasts) and foreign cities."""
+    english, ukrainian = basemap.load_context("en"), basemap.load_context("uk")
+
+    def country_names(context):
+        return {f["properties"]["name"] for f in context.countries["features"]}
+
+    assert {"Poland", "Moldova", "Turkey"} <= country_names(english)
+    assert {"Польща", "Молдова", "Туреччина", "Ukraine"} <= country_names(ukrainian)
+    assert "Poland" not in country_names(ukrainian)
+    cities = dict(zip(english.cities["name"], ukrainian.cities["name"], strict=True))
+    assert (cities["Kyiv"], cities["Kharkiv"], cities["Lviv"]) == ("Київ", "Харків", "Львів")
+    assert cities["Moscow"] == "Moscow"  # no Ukrainian name on file: left as it is

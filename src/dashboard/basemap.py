@@ -172,8 +172,47 @@ class Context:
     cities: pd.DataFrame
 
 
-@lru_cache(maxsize=1)
-def load_context() -> Context:
-    """Return the bundled context layers, read once per process (the files never change
-    while the app runs; they are rebuilt by ``scripts/build_basemap.py``)."""
-    return Context(load_countries(), load_cities())
+# Natural Earth's short forms that CLDR names otherwise, by ISO 3166-1 code.
+_NATURAL_EARTH_CODES = {
+    "Bosnia and Herz.": "BA",
+    "Macedonia": "MK",
+    "Turkey": "TR",
+    "Vatican": "VA",
+    "Åland": "AX",
+}
+
+
+@lru_cache(maxsize=2)
+def load_context(lang: str = "en") -> Context:
+    """Return the bundled context layers, read once per process and language (the files never
+    change while the app runs; they are rebuilt by ``scripts/build_basemap.py``).
+
+    In Ukrainian, countries are named as CLDR names them (through Babel) and Ukrainian cities
+    by the gazetteer's ``name_uk``; other names stay as the files have them. Ukraine itself
+    keeps its name, which its oblasts stand in for on the map.
+    """
+    countries, cities = load_countries(), load_cities()
+    if lang != "uk":
+        return Context(countries, cities)
+    from babel import Locale
+
+    from dashboard import geo
+
+    codes = {name: code for code, name in Locale("en").territories.items()}
+    codes |= _NATURAL_EARTH_CODES
+    names = Locale("uk").territories
+    features = []
+    for feature in countries["features"]:
+        name = feature["properties"]["name"]
+        if name != "Ukraine":
+            name = names.get(codes.get(name, ""), name)
+        features.append({**feature, "properties": {**feature["properties"], "name": name}})
+    ukrainian, population = {}, {}
+    for row in geo.load_gazetteer().rows:  # a shared name is the most populous place's
+        if row.country == "UA" and row.name_uk and row.population > population.get(row.name, -1):
+            ukrainian[row.name], population[row.name] = row.name_uk, row.population
+    in_ukraine = cities["country"].eq("UA")
+    cities = cities.assign(
+        name=cities["name"].where(~in_ukraine, cities["name"].map(ukrainian).fillna(cities["name"]))
+    )
+    return Context({**countries, "features": features}, cities)
