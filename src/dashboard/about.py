@@ -66,7 +66,7 @@ def coverage(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty:
         return pd.DataFrame()
     table = pd.crosstab(
-        events["kind"].astype(str).map(lambda kind: _(schema.KIND_LABELS[kind])),
+        events["kind"].astype(str).map(schema.kind_label),
         events["date"].dt.year,
         margins=True,
         margins_name=_("Total"),
@@ -81,7 +81,7 @@ def quality(data: Dataset) -> dict:
     events = data.events
     by_verification = (
         pd.crosstab(
-            events["kind"].astype(str).map(lambda kind: _(schema.KIND_LABELS[kind])),
+            events["kind"].astype(str).map(schema.kind_label),
             events["verification"].astype(str).map(_),
         )
         if len(events)
@@ -115,7 +115,7 @@ def dictionary() -> dict[str, pd.DataFrame]:
 
     tables = {_("Common columns (every table)"): describe(schema.COMMON_FIELDS)}
     for kind in schema.KINDS.values():
-        tables[f"{_(kind.label)} ({kind.file})"] = describe(kind.fields)
+        tables[f"{schema.kind_label(kind.name)} ({kind.file})"] = describe(kind.fields)
     return tables
 
 

@@ -78,7 +78,7 @@ class Case:
 
     def scope_text(self) -> str:
         """The scope rule in words, e.g. 'strikes on energy infrastructure, ...'."""
-        kind = _(schema.KIND_LABELS[self.scope_kind]).lower()
+        kind = schema.kind_label(self.scope_kind).lower()
         types = ", ".join(self.scope_types)
         until = self.scope_end.isoformat() if self.scope_end else _("today")
         return _("{kind} ({types}) in {country} from {start} to {end}").format(

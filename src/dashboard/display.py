@@ -160,11 +160,6 @@ def href(page: str, **params: str) -> str:
     return f"/{page}?" + urlencode(params)
 
 
-def kind_label(kind: str) -> str:
-    """The plural label of a kind in this run's language: Strikes, Удари."""
-    return _(schema.KIND_LABELS.get(kind, kind))
-
-
 def oblast_name(code: str) -> str:
     """An oblast's name in this run's language (the code itself when unknown)."""
     names = OBLAST_NAMES_UK if i18n.language() == "uk" else OBLAST_NAMES
@@ -188,7 +183,7 @@ def filter_summary(filters: Filters, shown: int, total: int) -> str:
             _("{start} to {end}").format(start=filters.start or "…", end=filters.end or "…")
         )
     if filters.kinds:
-        parts.append(", ".join(kind_label(k).lower() for k in filters.kinds))
+        parts.append(", ".join(schema.kind_label(k).lower() for k in filters.kinds))
     if filters.oblasts:
         parts.append(", ".join(oblast_name(c) for c in filters.oblasts))
     if filters.case:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard.i18n import N_
+from dashboard.i18n import N_, _
 
 # Validation bounds. ASCII digits only: Python's and Arrow's \d also match digits such as "١٢".
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -272,6 +272,13 @@ KINDS: dict[str, Kind] = {
 
 KIND_COLOURS = {name: kind.colour for name, kind in KINDS.items()}
 KIND_LABELS = {name: kind.label for name, kind in KINDS.items()}
+
+
+def kind_label(kind: str) -> str:
+    """A kind's plural label in this run's language: Strikes, Удари (unknown: as given)."""
+    return _(KIND_LABELS.get(kind, kind))
+
+
 QUOTE_MAX_WORDS = 30
 
 COMMON_COLUMNS = tuple(f.name for f in COMMON_FIELDS)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import i18n, schema
-from dashboard.i18n import N_, _
+from dashboard.i18n import N_
 
 UKRAINE_CENTER = {"lat": 48.5, "lon": 31.3}
 UKRAINE_ZOOM = 4.6
@@ -74,7 +74,7 @@ HOVER_TEMPLATE = (
 
 def kind_labels() -> dict[str, str]:
     """Each kind's plural label in this run's language, in the tables' order."""
-    return {kind: _(label) for kind, label in schema.KIND_LABELS.items()}
+    return {kind: schema.kind_label(kind) for kind in schema.KINDS}
 
 
 def tick_format() -> str | None:

@@ -177,7 +177,7 @@ def stack_points(events: pd.DataFrame, limit: int = STACK_HOVER_LIMIT) -> pd.Dat
                 "<b>"
                 + _("{n} {kind} at {place}").format(
                     n=i18n.number(count),
-                    kind=_(schema.KIND_LABELS[str(kind)]).lower(),
+                    kind=schema.kind_label(str(kind)).lower(),
                     place=html.escape(places[first]),
                 )
                 + "</b><br>"

@@ -17,13 +17,13 @@ from dashboard.display import (
     case_title,
     filter_summary,
     href,
-    kind_label,
     oblast_name,
     plain,
     problem_frame,
 )
 from dashboard.filters import FILTERS, Filters
 from dashboard.i18n import _
+from dashboard.schema import kind_label
 from dashboard.ui.cards import case_card, case_statements, founding_story, headline_figures
 from dashboard.ui.details import event_detail, event_table
 from dashboard.ui.scale import (

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from dashboard import cases, config, display, geo
+from dashboard import cases, config, display, geo, schema
 from dashboard.filters import (
     CURATED,
     FILTERS,
@@ -192,7 +192,7 @@ def sidebar_filters() -> Filters:
 def option_label(spec: FilterSpec, value: str) -> str:
     """How a filter's choice reads in the sidebar, in this run's language."""
     if spec.field == "kinds":
-        return display.kind_label(value)
+        return schema.kind_label(value)
     if spec.field == "oblasts":
         return f"{display.oblast_name(value)} ({value})"
     if spec.field == "case":
