@@ -201,6 +201,10 @@ def _sample_events(_sample_dir: Path):
     return load_dataset(_sample_dir).events
 
 
+# Every page of the app, as AppTest names them: a new page is covered where tests use this.
+APP_PAGES = tuple(f"pages/{path.name}" for path in sorted((config.ROOT / "pages").glob("*.py")))
+
+
 @pytest.fixture(scope="session")
 def _shipped_dataset():
     """The shipped tables (data/) loaded and validated once per session."""

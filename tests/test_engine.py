@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import APP_PAGES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
@@ -133,17 +134,7 @@ def test_unknown_dataset_in_url_falls_back_with_a_notice(app):
     assert any("dataset='nope'" in w.value for w in at.warning)
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "pages/overview.py",
-        "pages/map.py",
-        "pages/timeline.py",
-        "pages/cases.py",
-        "pages/explore.py",
-        "pages/about.py",
-    ],
-)
+@pytest.mark.parametrize("page", APP_PAGES)
 def test_pages_run_with_an_imported_set(app, page):
     """Test that every page runs on the curated record mixed with an imported set."""
     app(page, dataset=["curated", "acled-test"])

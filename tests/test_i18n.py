@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from conftest import APP_PAGES
 from streamlit.testing.v1 import AppTest
 
 from dashboard import config, display, export, i18n, ui
@@ -195,17 +196,7 @@ def _cyrillic_share(text: str) -> float:
     return sum("\u0400" <= c <= "\u04ff" for c in letters) / max(len(letters), 1)
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "pages/overview.py",
-        "pages/map.py",
-        "pages/timeline.py",
-        "pages/cases.py",
-        "pages/explore.py",
-        "pages/about.py",
-    ],
-)
+@pytest.mark.parametrize("page", APP_PAGES)
 def test_every_page_speaks_ukrainian(page):
     """Test that with ?lang=uk at least 85% of each page's letters (shipped data, data pieces
     set aside) are Cyrillic, and that the URL keeps the language."""
