@@ -39,7 +39,6 @@ from dashboard.ui.scale import (
 )
 from dashboard.ui.sidebar import (
     EVENT_KEY,
-    LANGUAGE_KEY,
     NOTICES_KEY,
     VIEW_PARAMS,
     sidebar_filters,
@@ -182,7 +181,7 @@ def _relabel_choices() -> None:
     """
     state = st.session_state
     keys = [widget_key(spec) for spec in FILTERS if spec.widget in {"multiselect", "select"}]
-    keys += [f"view_{param}_widget" for param in VIEW_PARAMS if param != "lang"]
+    keys += [_view_keys(param)[1] for param in VIEW_PARAMS if param != "lang"]
     for key in keys:
         if key in state:
             state[key] = state[key]
@@ -283,7 +282,7 @@ def page_start(title: str, intro: str = "") -> tuple[tables.Dataset, Filters, pd
     if "filters" not in st.session_state:
         _leave_legacy_multipage_mode()
     # The frame chose the language; a page run on its own (a test) takes it from the session.
-    i18n.set_language(st.session_state.get(LANGUAGE_KEY))
+    i18n.set_language(st.session_state.get(_view_keys("lang")[0]))
     st.title(_(title))
     if intro:
         st.caption(_(intro))
@@ -345,7 +344,7 @@ def view_choice(
         **kwargs: More widget arguments (``format_func``, ``horizontal``...).
     """
     state = st.session_state
-    kept, shown = f"view_{param}", f"view_{param}_widget"
+    kept, shown = _view_keys(param)
     if kept not in state:
         raw = st.query_params.get(param)
         state[kept] = default
@@ -374,6 +373,11 @@ def view_choice(
     else:
         st.query_params[param] = value
     return value
+
+
+def _view_keys(param: str) -> tuple[str, str]:
+    """Session-state keys of a view choice: the value kept across pages, and its widget."""
+    return f"view_{param}", f"view_{param}_widget"
 
 
 def _keep_view_choice(kept: str, shown: str, options: list[str]) -> None:

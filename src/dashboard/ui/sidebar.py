@@ -30,8 +30,6 @@ ONLINE_KEY = "f_online"
 # Per-page view state kept in the URL beside the filters (map mode, shading, timeline step).
 VIEW_PARAMS = ("map", "shade", "period", "lang")
 
-LANGUAGE_KEY = "view_lang"  # where view_choice keeps the language
-
 
 @st.cache_resource
 def place_options() -> list[str]:
