@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from conftest import APP_PAGES
 from streamlit.testing.v1 import AppTest
 
-from dashboard import config, display, export, i18n, ui
+from dashboard import config, display, export, i18n
 from dashboard.i18n import _, ngettext
 
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
@@ -151,7 +151,7 @@ def test_localized_rows_take_ukrainian_text_and_fall_back_to_english(events):
     assert shown["title"].iloc[1] == rows["title"].iloc[1]
     assert shown["place"].tolist() == rows["place_uk"].tolist()
     assert display.untranslated(rows) == 1
-    assert ui.as_recorded(shown).equals(rows)  # downloads keep the recorded columns
+    assert display.as_recorded(shown).equals(rows)  # downloads keep the recorded columns
     i18n.set_language("en")
     assert display.localized(rows) is rows
 

@@ -124,6 +124,15 @@ def localized(events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def as_recorded(events: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their text columns as the tables hold them, undoing :func:`localized`
+    (which keeps the recorded text beside the shown text); other frames are returned as they
+    are."""
+    kept = [c for c in LOCALIZED if c + ORIGINAL in events]
+    restored = events.assign(**{c: events[c + ORIGINAL] for c in kept})
+    return restored.drop(columns=[c + ORIGINAL for c in kept])
+
+
 def untranslated(events: pd.DataFrame) -> int:
     """How many rows the Ukrainian interface shows with an English title (none translated)."""
     return int(events["title_uk"].isna().sum()) if "title_uk" in events else 0

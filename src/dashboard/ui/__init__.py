@@ -206,25 +206,16 @@ def view_label(name: str, filters: Filters) -> str:
     )
 
 
-def as_recorded(events: pd.DataFrame) -> pd.DataFrame:
-    """The rows with their text columns as the tables hold them, undoing
-    :func:`display.localized` (which keeps the originals beside the shown text)."""
-    kept = {
-        c: events[f"{c}{display.ORIGINAL}"]
-        for c in display.LOCALIZED
-        if c + display.ORIGINAL in events
-    }
-    return events.assign(**kept).drop(columns=[f"{c}{display.ORIGINAL}" for c in kept])
-
-
 def download_buttons(events, label: str, key: str, view: str) -> None:
     """Offer exactly ``events`` (a frame, or a store selection read only on click) as CSV
     (UTF-8 with BOM) and as a ZIP with the data dictionary and a citation; files are named
     after the view and the data version and built on click."""
     version = data_version()
     stem = export.file_stem(label, version)
-    rows = events.frame if isinstance(events, engine.Selection) else lambda: as_recorded(events)
-    size = events.count if isinstance(events, engine.Selection) else len(events)
+    if isinstance(events, engine.Selection):
+        rows, size = events.frame, events.count
+    else:
+        rows, size = (lambda: display.as_recorded(events)), len(events)
     cite = export.citation(view, version, date.today(), size)
     left, right = st.columns(2)
     left.download_button(
