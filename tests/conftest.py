@@ -189,6 +189,40 @@ def _component_scan_once():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _load_each_table_set_once():
+    """Validate each distinct set of table files once per session, wherever the app or the
+    command line loads it (a fresh copy of the sample folder included).
+
+    Loading is a function of the four files' bytes alone, so a set already loaded is handed
+    back (its event frame copied: a caller may change it). Tests of loading itself import
+    ``load_dataset`` directly and always run it; a folder with a missing, unreadable or
+    non-file table is always loaded afresh.
+    """
+    from dashboard import cli, tables
+
+    loaded: dict[tuple, tables.Dataset] = {}
+    load = tables.load_dataset
+
+    def load_once(data_dir: Path) -> tables.Dataset:
+        try:
+            key = tuple(
+                (kind.file, (Path(data_dir) / kind.file).read_bytes())
+                for kind in schema.KINDS.values()
+            )
+        except OSError:
+            return load(data_dir)
+        if key not in loaded:
+            loaded[key] = load(data_dir)
+        dataset = loaded[key]
+        return tables.Dataset(dataset.events.copy(deep=True), dataset.tables)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tables, "load_dataset", load_once)
+        patch.setattr(cli, "load_dataset", load_once)
+        yield
+
+
 @pytest.fixture(scope="session")
 def _sample_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample tables, written once per test session (never modified: tests get copies)."""
