@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dashboard import figures
+from dashboard import about, figures
 from dashboard.tables import load_dataset
 from tests.conftest import SAMPLE_ROWS, write_tables
 
@@ -226,3 +226,17 @@ def test_shipped_children_removed_never_exceeds_the_plain_sum(shipped):
     known = [int(v) for v in rows["children"].dropna()]
     value = figures.summary(shipped)["figures"]["children_removed"]["value"]
     assert max(known) <= value <= sum(known)
+
+
+def test_coverage_counts_each_event_once_per_kind_and_year_with_totals(events):
+    """Test that About's coverage table counts the sample rows by kind and year, with a total
+    row and column that add them up."""
+    table = about.coverage(events)
+    assert table.to_dict("index") == {
+        "Deportations": {"2022": 1, "2023": 0, "Total": 1},
+        "Statements": {"2022": 0, "2023": 2, "Total": 2},
+        "Strikes": {"2022": 2, "2023": 1, "Total": 3},
+        "Visits": {"2022": 1, "2023": 0, "Total": 1},
+        "Total": {"2022": 4, "2023": 3, "Total": 7},
+    }
+    assert about.coverage(events.iloc[0:0]).empty
