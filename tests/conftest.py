@@ -187,20 +187,26 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _component_scan_once():
-    """Scan the installed packages for Streamlit components once per session, not per AppTest.
+def _streamlit_setup_once():
+    """Scan for Streamlit components and compile each page script once per session, not per
+    AppTest.
 
     Every new AppTest reads the metadata of every installed distribution (about 0.06 s of CPU)
-    to find custom components; the installed packages do not change during a test session.
+    to find custom components, and parses and compiles app.py and its page with a script cache
+    of its own; neither the installed packages nor the scripts change during a test session.
     """
     from streamlit.components.v2 import manifest_scanner
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
+    shared = ScriptCache()
+    compile_once = ScriptCache.get_bytecode
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
             manifest_scanner,
             "scan_component_manifests",
             cache(manifest_scanner.scan_component_manifests),
         )
+        patch.setattr(ScriptCache, "get_bytecode", lambda _, path: compile_once(shared, path))
         yield
 
 
