@@ -101,8 +101,9 @@ def _sum(
     values = rows[column]
     known = values.notna()
     if once_per_group:
-        groups = [[p for p in group if known.iloc[p]] for group in _groups(rows)]
-        total = sum(int(values.iloc[group].max()) for group in groups if group)
+        numbers = [int(v) if k else None for v, k in zip(values, known.tolist(), strict=True)]
+        largest = ([numbers[p] for p in group if numbers[p] is not None] for group in _groups(rows))
+        total = sum(max(group) for group in largest if group)
     else:
         total = int(values[known].sum())
     counted = int(known.sum())
@@ -111,8 +112,23 @@ def _sum(
     )
 
 
+# The columns the figures read: rows are picked with these alone (picking rows of all ~50
+# columns of the record cost more than the figures themselves).
+_COUNTED = (
+    "event_id",
+    "kind",
+    "scope",
+    "related",
+    "deportation_type",
+    "killed",
+    "injured",
+    "children",
+)
+_REPORTED = ("date", "title", "source_name", "source_url")
+
+
 def _incidents(events: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, int]:
-    of_kind = events[events["kind"] == kind]
+    of_kind = events.loc[events["kind"] == kind, [c for c in _COUNTED if c in events]]
     return of_kind[of_kind["scope"] == "incident"], len(of_kind)
 
 
@@ -144,7 +160,8 @@ def headline(events: pd.DataFrame) -> dict[str, Figure]:
 def largest_reports(events: pd.DataFrame) -> dict[str, ReportFigure]:
     """The largest figure stated by a ``report`` or ``series`` row, per counted column."""
     found: dict[str, ReportFigure] = {}
-    summaries = events[events["scope"].isin(["report", "series"])]
+    columns = [c for c in (*_COUNTED, *_REPORTED) if c in events]
+    summaries = events.loc[events["scope"].isin(["report", "series"]), columns]
     for column, kind in (("children", "deportation"), ("killed", "strike")):
         rows = summaries[(summaries["kind"] == kind) & summaries[column].notna()]
         if rows.empty:

@@ -35,18 +35,17 @@ def deportation_routes(events: pd.DataFrame) -> pd.DataFrame:
     ]
     if "destination_lat" not in events:
         return pd.DataFrame(columns=columns)
-    rows = events[(events["kind"] == "deportation")].dropna(
-        subset=["lat", "lon", "destination_lat", "destination_lon"]
-    )
+    fields = ["event_id", "date", "place", "destination", "destination_country", "facility"]
+    coordinates = ("lat", "lon", "destination_lat", "destination_lon")
+    rows = events.loc[events["kind"] == "deportation", [*fields, "children", *coordinates]]
+    rows = rows.dropna(subset=list(coordinates))
     if rows.empty:
         return pd.DataFrame(columns=columns)
     rows = rows.sort_values(["date", "event_id"])
     # Plain lists, grouped in a dict (insertion order is date order): per-group pandas access
     # cost more than the routes themselves.
-    fields = ["event_id", "date", "place", "destination", "destination_country", "facility"]
     values = {f: rows[f].astype(object).where(rows[f].notna(), None).tolist() for f in fields}
     children = rows["children"].astype("float64").tolist()  # NaN where unknown
-    coordinates = ("lat", "lon", "destination_lat", "destination_lon")
     points = zip(*(rows[k].tolist() for k in coordinates), strict=True)
     grouped: dict[tuple, list[int]] = {}
     for i, point in enumerate(points):
