@@ -70,7 +70,7 @@ def test_near_adds_distances_and_keeps_the_radius(events):
 
 @given(lat=st.floats(44.5, 52.0), lon=st.floats(22.5, 40.0), radius=st.floats(1, 800))
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )  # events is read-only
 def test_near_keeps_inside_and_drops_outside(events, lat, lon, radius):
     """Property: every kept row is within the radius of the centre, every dropped row outside."""
