@@ -252,3 +252,29 @@ def test_long_map_and_case_tables_page(app, monkeypatch, curated):
     assert shown["event_id"].tolist() == expected.tolist()
     at = app("pages/cases.py")
     assert any(c.value.startswith("Rows 1–3 of") for c in at.caption)
+
+
+def test_repeated_query_is_answered_alike_and_a_callers_change_stays_its_own(store, curated):
+    """Test that the rows kept for the next rerun are the same rows, and that a page changing
+    the frame it got (a value, a new column) does not change what the next caller gets."""
+    chosen = Filters(kinds=("strike",))
+    first = store.select(chosen).frame()
+    expected = first.copy(deep=True)
+    first.loc[0, "title"] = "changed by a page"
+    first["added"] = 1
+    again = store.select(chosen).frame()
+    pd.testing.assert_frame_equal(again, expected)
+    assert again["event_id"].tolist() == chosen.apply(curated)["event_id"].tolist()
+
+
+def test_kept_answers_stay_within_their_row_budget(curated, tmp_path, monkeypatch):
+    """Test that a store keeps at most RECENT_ROWS rows of earlier answers (the latest first)
+    and still answers every query right once older answers are dropped."""
+    monkeypatch.setattr(engine, "RECENT_ROWS", 300)
+    fresh = engine.Store(curated, tmp_path)
+    for kind in schema.KINDS:
+        found = fresh.select(Filters(kinds=(kind,))).frame()
+        assert len(found) == (curated["kind"] == kind).sum()
+    assert sum(len(frame) for frame in fresh._recent.values()) <= 300
+    newest = fresh.select(Filters(kinds=(list(schema.KINDS)[-1],))).frame()
+    assert newest["kind"].eq(list(schema.KINDS)[-1]).all()

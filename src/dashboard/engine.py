@@ -14,6 +14,7 @@ from their Parquet files.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from dashboard.importers import store as sets
 # A selection with at most this many rows is handed to pages as a pandas frame (every chart
 # and table works as for the curated record); above it pages draw aggregates and pages of rows.
 FRAME_LIMIT = 20_000
+RECENT_ROWS = 50_000  # rows of recent answers a store keeps for the next rerun (Store.rows)
 EXTRA = ("dataset", "source_id", "source_event_type")
 SEARCH = ("search_text", "search_keys")
 FIGURES = ("killed", "injured")  # the strike figures added up in SQL
@@ -160,6 +162,7 @@ class Store:
 
     def __init__(self, curated: pd.DataFrame, folder: Path | None = None):
         self._lock = threading.Lock()
+        self._recent: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._con = duckdb.connect(":memory:")
         self._con.execute("SET enable_object_cache = true")  # Parquet metadata read once
         frame = curated.assign(dataset=CURATED, source_id=curated["event_id"])
@@ -218,6 +221,29 @@ class Store:
         finally:
             cursor.close()
 
+    def rows(self, sql: str, params: list, frames: dict | None = None) -> pd.DataFrame:
+        """The rows of one query, with the curated dtypes (:func:`typed_frame`).
+
+        The latest answers are kept, up to :data:`RECENT_ROWS` rows in all: every rerun of a
+        page asks again for the rows it drew, and a store never changes once built. A query
+        joined to a radius search's rows (``frames``) always runs.
+        """
+        if frames:
+            return typed_frame(self.query(sql, params, frames, arrow=True))
+        key = (sql, tuple(params))
+        with self._lock:
+            found = self._recent.get(key)
+            if found is not None:
+                self._recent.move_to_end(key)
+        if found is None:
+            found = typed_frame(self.query(sql, params, arrow=True))
+            with self._lock:
+                self._recent[key] = found
+                held = sum(len(frame) for frame in self._recent.values())
+                while held > RECENT_ROWS and len(self._recent) > 1:
+                    held -= len(self._recent.popitem(last=False)[1])
+        return found.copy(deep=False)  # a caller may add columns; copy-on-write keeps the rest
+
     def total(self, datasets: tuple[str, ...] = ()) -> int:
         """Rows in the chosen datasets (the curated record when none is chosen)."""
         return sum(self.totals.get(name, 0) for name in datasets or (CURATED,))
@@ -267,17 +293,15 @@ class Selection:
             return "events", {}
         return "events JOIN near_rows ON events.row_key = near_rows.rid", {"near_rows": self.near}
 
-    def sql(
-        self, select: str, tail: str = "", extra: list[str] = (), params: list = (), arrow=False
-    ):
+    def _statement(self, select: str, tail: str, extra: list[str], params: list):
+        """The query of ``select`` over the selection: its SQL, parameters and frames."""
         source, frames = self._from()
         condition = " AND ".join([*self.clauses, *extra]) or "TRUE"
-        return self.store.query(
-            f"SELECT {select} FROM {source} WHERE {condition} {tail}",
-            self.params + list(params),
-            frames,
-            arrow,
-        )
+        sql = f"SELECT {select} FROM {source} WHERE {condition} {tail}"
+        return sql, self.params + list(params), frames
+
+    def sql(self, select: str, tail: str = "", extra: list[str] = (), params: list = ()):
+        return self.store.query(*self._statement(select, tail, extra, params))
 
     @property
     def count(self) -> int:
@@ -311,7 +335,7 @@ class Selection:
         tail = f"ORDER BY {order}"
         if limit is not None:
             tail += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return typed_frame(self.sql(self._columns(columns), tail, extra, params, arrow=True))
+        return self.store.rows(*self._statement(self._columns(columns), tail, extra, params))
 
     def counts(self, column: str) -> pd.Series:
         """Rows per value of ``column`` (missing values left out)."""
@@ -438,12 +462,9 @@ class Selection:
 
     def event(self, event_id: str) -> pd.Series | None:
         """One row by id, among the chosen datasets whatever the other filters."""
-        found = typed_frame(
-            self.store.query(
-                f"SELECT * EXCLUDE (search_text, search_keys, row_key) FROM events "
-                f"WHERE {self.clauses[0]} AND event_id = ? LIMIT 1",
-                [*self.params[: self.clauses[0].count("?")], event_id],
-                arrow=True,
-            )
+        found = self.store.rows(
+            f"SELECT * EXCLUDE (search_text, search_keys, row_key) FROM events "
+            f"WHERE {self.clauses[0]} AND event_id = ? LIMIT 1",
+            [*self.params[: self.clauses[0].count("?")], event_id],
         )
         return None if found.empty else found.iloc[0]
