@@ -473,3 +473,11 @@ def test_shared_shapes_reach_the_browser_unchanged(events, monkeypatch):
     monkeypatch.setattr(charts.maps, "shared", lambda geojson: geojson)
     monkeypatch.setattr(charts.shading, "shared", lambda geojson: geojson)
     assert shared == figures()
+
+
+def test_describe_map_counts_the_markers_the_map_draws(shipped_events):
+    """Test that the sentence's events and places are the markers' events and markers (one
+    per kind and point), on the shipped record where kinds share points."""
+    stacks = charts.stack_points(shipped_events)
+    text = charts.describe_map(shipped_events, routes=False)
+    assert f"; {int(stacks['count'].sum())} drawn at {len(stacks)} places," in text

@@ -7,7 +7,6 @@ import pandas as pd
 
 from dashboard import i18n, schema
 from dashboard.charts.common import METRICS
-from dashboard.charts.maps import stack_points
 from dashboard.charts.routes import deportation_routes
 from dashboard.charts.timeline import counts_by_period
 from dashboard.i18n import _, ngettext
@@ -85,17 +84,18 @@ def describe_map(events: pd.DataFrame, routes: bool = True) -> str:
     the busiest place, what is left off, and the routes drawn."""
     if events.empty:
         return _("No events match these filters; the map shows Ukraine only.")
-    stacks = stack_points(events)
-    drawn = int(stacks["count"].sum()) if not stacks.empty else 0
+    # A marker per kind and point, as stack_points draws them (counted without their hovers).
+    located = events.dropna(subset=["lat", "lon"])
+    drawn = len(located)
+    markers = located.groupby(["kind", "lat", "lon"], observed=True, sort=False).ngroups
     text = (
         _kinds_phrase(events)
         + "; "
-        + ngettext("{drawn} drawn at {n} place", "{drawn} drawn at {n} places", len(stacks)).format(
-            drawn=i18n.number(drawn), n=i18n.number(len(stacks))
+        + ngettext("{drawn} drawn at {n} place", "{drawn} drawn at {n} places", markers).format(
+            drawn=i18n.number(drawn), n=i18n.number(markers)
         )
     )
-    if not stacks.empty:
-        located = events.dropna(subset=["lat", "lon"])
+    if drawn:
         by_place = located.groupby(["lat", "lon"]).agg(
             n=("event_id", "size"), place=("place", "first")
         )
