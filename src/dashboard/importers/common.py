@@ -289,6 +289,9 @@ def oblast_columns(
     return codes.where(in_ukraine), names.fillna(source)
 
 
+_MISSING = {"date": "datetime64[ns]", "float": "float64", "int": "Int64"}
+
+
 def build(n: int, dataset: str, kind: pd.Series | str, **columns) -> pd.DataFrame:
     """Assemble an imported-set frame of ``n`` rows; absent columns are empty, all typed."""
     out: dict[str, pd.Series] = {}
@@ -296,9 +299,10 @@ def build(n: int, dataset: str, kind: pd.Series | str, **columns) -> pd.DataFram
     for name in COLUMNS:
         value = given.get(name)
         dtype = column_type(name)
-        if value is None:
-            value = pd.Series([None] * n)
-        elif not isinstance(value, pd.Series):
+        if value is None:  # an absent column: typed missing values straight away
+            out[name] = pd.Series(pd.array([None] * n, dtype=_MISSING.get(dtype, "string")))
+            continue
+        if not isinstance(value, pd.Series):
             value = pd.Series([value] * n)
         value = value.reset_index(drop=True)
         if dtype == "date":
