@@ -54,7 +54,7 @@ def filters(draw) -> Filters:
 
 
 # Each draw runs one filter mix in SQL and in pandas over the shipped record (~30 ms).
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chosen=filters())
 def test_sql_filters_agree_with_pandas(store, curated, chosen):
     """Test that the store keeps exactly the rows Filters.apply keeps, in the same order,
@@ -192,7 +192,7 @@ def test_box_on_the_grid_selects_the_events_in_its_cells(store, curated):
     assert sorted(inside.frame()["event_id"]) == sorted(curated.loc[mask, "event_id"])
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(chosen=filters())
 def test_sql_headline_figures_agree_with_pandas(store, curated, chosen):
     """Test that the figures added up in SQL (strikes) and from the store's deportation rows

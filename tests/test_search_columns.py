@@ -48,8 +48,8 @@ def reference(events: pd.DataFrame) -> pd.DataFrame:
 texts = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_size=8).map("".join)
 
 
-# 100 draws of up to 6 rows of folded and odd text: some 2,000 cells compared a run.
-@settings(max_examples=100, deadline=None)
+# 60 draws of up to 6 rows of folded and odd text: some 1,000 cells compared a run.
+@settings(max_examples=60, deadline=None)
 @given(
     rows=st.lists(st.tuples(texts, st.none() | texts, texts), min_size=0, max_size=6),
 )

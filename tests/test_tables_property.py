@@ -111,7 +111,7 @@ def table_files(draw):
     )
 
 
-@settings(FAST, max_examples=12)
+@settings(FAST, max_examples=10)
 @given(table_files())
 def test_loading_keeps_every_good_row_and_points_at_bad_lines(case):
     """Test that a file mixing good rows, bad bytes and junk never raises, keeps every good row
@@ -212,7 +212,7 @@ def _all_pass(frame: pd.DataFrame, table: pa.DataFrameSchema) -> bool:
     return unmet(frame, table) is None
 
 
-@settings(FAST, max_examples=15)  # three in four fail: each runs pandera's whole schema
+@settings(FAST, max_examples=10)  # three in four fail: each runs pandera's whole schema
 @given(edited_tables())
 def test_quick_pass_agrees_with_pandera(case):
     """Test that the direct run of the checks lets a table skip pandera exactly when pandera's
