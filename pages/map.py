@@ -78,6 +78,8 @@ else:
     drawn = events
     if events is None:  # many rows but few located: draw those (grid: no points needed)
         drawn = selection.frame(extra=["lat IS NOT NULL"], limit=0 if grid else None)
+    routes = routes and grid is None
+    route_rows = charts.deportation_routes(drawn) if routes else None  # drawn and described
     chart = st.plotly_chart(
         charts.map_figure(
             drawn,
@@ -85,8 +87,9 @@ else:
             near,
             filters.radius_km if near else None,
             context,
-            routes and grid is None,
+            routes,
             grid=grid,
+            route_rows=route_rows,
         ),
         width="stretch",
         key=MAP_KEY,
@@ -95,7 +98,8 @@ else:
         config={"scrollZoom": True},
     )
     if grid is None:
-        st.markdown(ui.plain(charts.describe_map(events, routes)))
+        described = drawn if events is None else events
+        st.markdown(ui.plain(charts.describe_map(described, routes, route_rows)))
     else:
         st.markdown(
             _(

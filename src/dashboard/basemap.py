@@ -9,7 +9,7 @@ reader zooms out.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -170,6 +170,15 @@ class Context:
 
     countries: dict[str, Any]
     cities: pd.DataFrame
+    _labels: dict[bool, list[dict[str, Any]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def label_layers(self, above: bool = False) -> list[dict[str, Any]]:
+        """:func:`label_layers` of this context, built once (about 15 ms a map otherwise)."""
+        if above not in self._labels:
+            self._labels[above] = label_layers(self.cities, self.countries, above)
+        return self._labels[above]
 
 
 # Natural Earth's short forms that CLDR names otherwise, by ISO 3166-1 code.

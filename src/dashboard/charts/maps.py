@@ -70,7 +70,7 @@ def context_layers(
     if outlines:
         layers += _outline_layers(oblasts)
     if context:
-        layers += basemap.label_layers(context.cities, context.countries, above=not outlines)
+        layers += context.label_layers(above=not outlines)
     return [_shared_source(layer) for layer in layers]
 
 
@@ -137,7 +137,8 @@ def stack_points(events: pd.DataFrame, limit: int = STACK_HOVER_LIMIT) -> pd.Dat
         ``geo_precision`` (the coarsest precision in the stack).
     """
     columns = ["kind", "lat", "lon", "count", "ids", "hover", "geo_precision"]
-    located = events.dropna(subset=["lat", "lon"])
+    shown = ["kind", "lat", "lon", "date", "event_id", "title", "place", "geo_precision"]
+    located = events[shown].dropna(subset=["lat", "lon"])  # sorted below: these columns only
     if located.empty:
         return pd.DataFrame(columns=columns)
     rank = {p: i for i, p in enumerate(schema.GEO_PRECISIONS)}
@@ -216,6 +217,7 @@ def map_figure(
     routes: bool = True,
     point_limit: int = MAP_POINT_LIMIT,
     grid: tuple[pd.DataFrame, float] | None = None,
+    route_rows: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Points coloured by kind over Ukraine's oblasts and, given ``context``, its neighbours.
 
@@ -231,6 +233,7 @@ def map_figure(
         routes: Draw lines from origin to destination for deportations that have both.
         point_limit: Above this many located events, draw the density grid instead.
         grid: Cell counts and cell size computed elsewhere (in SQL): drawn instead of points.
+        route_rows: The routes, when computed elsewhere (:func:`deportation_routes`).
     """
     fig = go.Figure()
     center, zoom = dict(UKRAINE_CENTER), UKRAINE_ZOOM
@@ -265,16 +268,20 @@ def map_figure(
             )
         )
         center, zoom = {"lat": lat, "lon": lon}, zoom_for_radius(radius_km, lat)
-    route_rows = deportation_routes(events) if routes else pd.DataFrame()
+    if not routes:
+        route_rows = pd.DataFrame()
+    elif route_rows is None:
+        route_rows = deportation_routes(events)
     if not route_rows.empty:
         labelled = set(context.cities["name"]) if context else set()
         _route_traces(fig, route_rows, labelled)
-        only_deportations = events.dropna(subset=["lat", "lon"])["kind"].eq("deportation").all()
+        placed = events["lat"].notna() & events["lon"].notna()
+        only_deportations = events.loc[placed, "kind"].eq("deportation").all()
         if near is None and only_deportations:
             lats = np.concatenate([route_rows["lat"], route_rows["destination_lat"], UKRAINE_LAT])
             lons = np.concatenate([route_rows["lon"], route_rows["destination_lon"], UKRAINE_LON])
             center, zoom = view_for_bounds((lats.min(), lats.max()), (lons.min(), lons.max()))
-    located = events.dropna(subset=["lat", "lon"])
+    located = events[["lat", "lon"]].dropna()
     if grid is None and len(located) > point_limit:
         box = (located["lat"].min(), located["lat"].max(), located["lon"].min())
         size = cell_size(*box, located["lon"].max())

@@ -3,12 +3,14 @@ run's language."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 
 from dashboard import i18n, schema
 from dashboard.charts.common import METRICS
 from dashboard.charts.routes import deportation_routes
-from dashboard.charts.timeline import counts_by_period
+from dashboard.charts.timeline import PERIODS
 from dashboard.i18n import _, ngettext
 
 
@@ -64,7 +66,8 @@ def describe_timeline(events: pd.DataFrame, freq: str = "month") -> str:
     2026-02-28; most in October 2022 (31).'"""
     if events.empty:
         return _("No events match these filters, so the chart is empty.")
-    counts = counts_by_period(events, freq).groupby("period")["count"].sum()
+    starts = events["date"].dt.to_period(PERIODS[freq]).dt.start_time
+    counts = starts.value_counts().sort_index()  # events per period, as the bars stack them
     peak = counts.max()
     busiest = counts[counts == peak].index
     when = period_name(busiest[0], freq) + (
@@ -79,9 +82,12 @@ def describe_timeline(events: pd.DataFrame, freq: str = "month") -> str:
     )
 
 
-def describe_map(events: pd.DataFrame, routes: bool = True) -> str:
+def describe_map(
+    events: pd.DataFrame, routes: bool = True, route_rows: pd.DataFrame | None = None
+) -> str:
     """One sentence saying what the points map shows: how many events at how many places,
-    the busiest place, what is left off, and the routes drawn."""
+    the busiest place, what is left off, and the routes drawn (``route_rows``: the map's
+    :func:`deportation_routes`, found here when not given)."""
     if events.empty:
         return _("No events match these filters; the map shows Ukraine only.")
     # A marker per kind and point, as stack_points draws them (counted without their hovers).
@@ -96,18 +102,24 @@ def describe_map(events: pd.DataFrame, routes: bool = True) -> str:
         )
     )
     if drawn:
-        by_place = located.groupby(["lat", "lon"]).agg(
-            n=("event_id", "size"), place=("place", "first")
-        )
-        top = by_place.sort_values("n", ascending=False, kind="stable").iloc[0]
-        if top["n"] > 1:
+        # The point with most events (the first in coordinate order on a tie), named by its
+        # first row that names a place.
+        points = list(zip(located["lat"].tolist(), located["lon"].tolist(), strict=True))
+        counts = Counter(points)
+        top = min(counts, key=lambda point: (-counts[point], point))
+        if counts[top] > 1:
+            names = located["place"].where(located["place"].notna(), None).tolist()
+            place = next((n for p, n in zip(points, names, strict=True) if p == top and n), None)
             text += ", " + _("most at {place} ({n})").format(
-                place=top["place"], n=i18n.number(int(top["n"]))
+                place=place, n=i18n.number(counts[top])
             )
     missing = len(events) - drawn
     if missing:
         text += "; " + _("{n} without coordinates not drawn").format(n=i18n.number(missing))
-    route_rows = deportation_routes(events) if routes else pd.DataFrame()
+    if not routes:
+        route_rows = pd.DataFrame()
+    elif route_rows is None:
+        route_rows = deportation_routes(events)
     if not route_rows.empty:
         abroad = int(route_rows["destination_country"].ne("UA").sum())
         text += "; " + ngettext(

@@ -222,6 +222,7 @@ def lanes_figure(events: pd.DataFrame) -> go.Figure:
     """One horizontal lane per kind, a marker per event (per week when there are many)."""
     fig = go.Figure()
     many = len(events) > LANE_POINT_LIMIT
+    events = events[["kind", "date", "event_id", "title", "place"]]  # what the lanes show
     for kind, label in kind_labels().items():
         part = events[events["kind"] == kind]
         if part.empty:
