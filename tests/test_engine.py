@@ -278,3 +278,12 @@ def test_kept_answers_stay_within_their_row_budget(curated, tmp_path, monkeypatc
     assert sum(len(frame) for frame in fresh._recent.values()) <= 300
     newest = fresh.select(Filters(kinds=(list(schema.KINDS)[-1],))).frame()
     assert newest["kind"].eq(list(schema.KINDS)[-1]).all()
+
+
+def test_map_of_a_large_view_with_few_located_rows_draws_and_describes_them(app, monkeypatch):
+    """Test that a view too large to hold, whose located rows are few enough for points, gets
+    its points and the sentence describing them (not an error in place of the sentence)."""
+    monkeypatch.setattr(engine, "FRAME_LIMIT", 5)
+    at = app("pages/map.py")
+    assert not at.error, [e.value for e in at.error]
+    assert any(" drawn at " in m.value for m in at.markdown)
