@@ -30,7 +30,7 @@ from dashboard.charts.common import (
     shared,
 )
 from dashboard.charts.density import MAP_POINT_LIMIT, add_grid, cell_size, grid_counts
-from dashboard.charts.routes import _route_traces, deportation_routes
+from dashboard.charts.routes import _route_traces, drawn_routes
 from dashboard.i18n import _
 
 STACK_HOVER_LIMIT = 10
@@ -268,10 +268,7 @@ def map_figure(
             )
         )
         center, zoom = {"lat": lat, "lon": lon}, zoom_for_radius(radius_km, lat)
-    if not routes:
-        route_rows = pd.DataFrame()
-    elif route_rows is None:
-        route_rows = deportation_routes(events)
+    route_rows = drawn_routes(events, routes, route_rows)
     if not route_rows.empty:
         labelled = set(context.cities["name"]) if context else set()
         _route_traces(fig, route_rows, labelled)

@@ -143,3 +143,13 @@ def _route_traces(fig: go.Figure, routes: pd.DataFrame, labelled: set[str]) -> N
             marker={"size": 5, "color": colour},
         )
     )
+
+
+def drawn_routes(
+    events: pd.DataFrame, routes: bool = True, given: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The routes a map of ``events`` draws: none when ``routes`` is off, else ``given`` (found
+    once by a page that also describes them) or :func:`deportation_routes` of ``events``."""
+    if not routes:
+        return pd.DataFrame()
+    return deportation_routes(events) if given is None else given

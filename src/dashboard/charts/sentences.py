@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import i18n, schema
 from dashboard.charts.common import METRICS
-from dashboard.charts.routes import deportation_routes
+from dashboard.charts.routes import drawn_routes
 from dashboard.charts.timeline import PERIODS
 from dashboard.i18n import _, ngettext
 
@@ -116,10 +116,7 @@ def describe_map(
     missing = len(events) - drawn
     if missing:
         text += "; " + _("{n} without coordinates not drawn").format(n=i18n.number(missing))
-    if not routes:
-        route_rows = pd.DataFrame()
-    elif route_rows is None:
-        route_rows = deportation_routes(events)
+    route_rows = drawn_routes(events, routes, route_rows)
     if not route_rows.empty:
         abroad = int(route_rows["destination_country"].ne("UA").sum())
         text += "; " + ngettext(
