@@ -34,7 +34,6 @@ RECENT_ROWS = 50_000  # rows of recent answers a store keeps for the next rerun 
 EXTRA = ("dataset", "source_id", "source_event_type")
 SEARCH = ("search_text", "search_keys")
 FIGURES = ("killed", "injured")  # the strike figures added up in SQL
-REPORT_COLUMNS = ("event_id", "kind", "scope", "date", "title", "source_name", "source_url")
 COLUMNS = schema.unified_columns() + EXTRA + SEARCH
 ORDER = "date, event_id, dataset"
 ROW_KEY_STEP = 1 << 40  # row_key = set number * this + the row's number in its file
@@ -390,7 +389,7 @@ class Selection:
             )
         ).iloc[0]
         deportations = self.frame(
-            ["event_id", "kind", "scope", "related", "children", "deportation_type", *FIGURES],
+            list(figures.COUNTED),
             extra=["kind = 'deportation'"],
         )
         found = figures.headline(deportations)
@@ -409,7 +408,7 @@ class Selection:
         """:func:`figures.largest_reports` of the selection (one row per figure from SQL)."""
         rows = [
             self.frame(
-                [*REPORT_COLUMNS, "children", "killed"],
+                [*figures.COUNTED, *figures.REPORTED],
                 order=f"{column} DESC, {ORDER}",
                 limit=1,
                 extra=["scope IN ('report', 'series')", "kind = ?", f"{column} IS NOT NULL"],

@@ -112,9 +112,9 @@ def _sum(
     )
 
 
-# The columns the figures read: rows are picked with these alone (picking rows of all ~50
-# columns of the record cost more than the figures themselves).
-_COUNTED = (
+# The columns the figures read (the store fetches these alone, and rows are picked with these
+# alone: picking rows of all ~50 columns of the record cost more than the figures themselves).
+COUNTED = (
     "event_id",
     "kind",
     "scope",
@@ -124,11 +124,11 @@ _COUNTED = (
     "injured",
     "children",
 )
-_REPORTED = ("date", "title", "source_name", "source_url")
+REPORTED = ("date", "title", "source_name", "source_url")  # and these name a report
 
 
 def _incidents(events: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, int]:
-    of_kind = events.loc[events["kind"] == kind, [c for c in _COUNTED if c in events]]
+    of_kind = events.loc[events["kind"] == kind, [c for c in COUNTED if c in events]]
     return of_kind[of_kind["scope"] == "incident"], len(of_kind)
 
 
@@ -160,7 +160,7 @@ def headline(events: pd.DataFrame) -> dict[str, Figure]:
 def largest_reports(events: pd.DataFrame) -> dict[str, ReportFigure]:
     """The largest figure stated by a ``report`` or ``series`` row, per counted column."""
     found: dict[str, ReportFigure] = {}
-    columns = [c for c in (*_COUNTED, *_REPORTED) if c in events]
+    columns = [c for c in (*COUNTED, *REPORTED) if c in events]
     summaries = events.loc[events["scope"].isin(["report", "series"]), columns]
     for column, kind in (("children", "deportation"), ("killed", "strike")):
         rows = summaries[(summaries["kind"] == kind) & summaries[column].notna()]
