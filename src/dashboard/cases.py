@@ -17,7 +17,7 @@ import pandera.pandas as pa
 
 from dashboard import config, schema
 from dashboard.i18n import N_, _
-from dashboard.tables import Problem, cell_checks, read_rows
+from dashboard.tables import Problem, cell_checks, failures, read_rows
 
 TYPE_COLUMN = {"strike": "target_type", "deportation": "deportation_type"}
 
@@ -166,19 +166,7 @@ def load_cases(path: Path) -> tuple[tuple[Case, ...], tuple[Problem, ...]]:
     table = pa.DataFrameSchema(
         {f.name: pa.Column(str, checks=cell_checks(f)) for f in schema.CASE_FIELDS}
     )
-    try:
-        table.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        for case in errors.failure_cases.dropna(subset=["index"]).itertuples():
-            problems.append(
-                Problem(
-                    name,
-                    int(case.index),
-                    str(case.column),
-                    str(case.check),
-                    str(case.failure_case)[:80],
-                )
-            )
+    problems += failures(frame, table, name)
     for column, message, good in _rules(frame):
         for line in frame.index[~good.fillna(False).astype(bool)]:
             problems.append(Problem(name, int(line), column, message, frame.at[line, column]))
